@@ -1,0 +1,129 @@
+# flopbench: `make` builds build/runner; `make test` runs every test;
+# `make paper` rebuilds paper/paper.pdf from the experiments.
+# Quiet by default; `make V=1` shows the commands.
+
+BUILD   ?= build
+CC      ?= gcc
+NVCC    ?= nvcc
+CUDA_HOME ?= /usr/local/cuda
+# Portable x86-64 with AVX2 and FMA: the same binary runs here, in CI and on
+# the GPU host it is carried to. ARCH=native tunes for this machine alone.
+ARCH    ?= x86-64-v3
+# CUDA=0 builds without the GPU backends (they then list as not built).
+CUDA    ?= $(if $(shell command -v $(NVCC) 2>/dev/null),1,0)
+SAN     ?= 0
+
+V ?= 0
+ifeq ($(V),0)
+Q = @
+say = @printf '  %-6s %s\n' $(1) $(2);
+else
+Q =
+say =
+endif
+
+PKGS_CFLAGS := $(shell pkg-config --cflags lua5.4 openblas 2>/dev/null)
+COMMIT  := $(shell git describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)
+
+WARN     = -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Wpointer-arith -Wformat=2
+OPT      = -O2 -g -march=$(ARCH)
+CPPFLAGS = -Ikernels -Irunner -I$(BUILD)/gen $(PKGS_CFLAGS) -DFLOPBENCH_CUDA=$(CUDA)
+CFLAGS   = -std=c11 $(OPT) $(WARN) -fno-strict-aliasing
+KERNEL_CFLAGS = -O3 -g -march=$(ARCH) -std=c11 $(WARN)
+NVFLAGS  = -O3 -std=c++17 -Ikernels -gencode arch=compute_90,code=sm_90 \
+           -gencode arch=compute_90,code=compute_90 -Xcompiler -Wall,-Wextra
+ifeq ($(SAN),1)
+CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+KERNEL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+# Lua, libcsv and libmd are linked statically so that build/runner runs on a
+# GPU host that has none of them; OpenBLAS and cuBLAS come from the host.
+LDLIBS  = -Wl,-Bstatic -llua5.4 -lcsv -lmd -Wl,-Bdynamic \
+          $(shell pkg-config --libs openblas 2>/dev/null || echo -lopenblas) -lm -ldl -lpthread
+ifeq ($(CUDA),1)
+LDLIBS += -L$(CUDA_HOME)/lib64 -Wl,-rpath,$(CUDA_HOME)/lib64 -lcublas -lcudart_static -lrt -lstdc++
+endif
+
+RUNNER_SRC = $(filter-out runner/main.c,$(wildcard runner/*.c))
+KERNEL_SRC = $(wildcard kernels/*.c) $(wildcard kernels/cpu/*.c)
+ifeq ($(CUDA),1)
+CUDA_SRC   = $(wildcard kernels/cuda/*.cu)
+else
+KERNEL_SRC += kernels/cuda/cuda_none.c
+endif
+LUA_SRC    = $(wildcard lua/*.lua)
+
+LIB_OBJ = $(RUNNER_SRC:%.c=$(BUILD)/obj/%.o) $(KERNEL_SRC:%.c=$(BUILD)/obj/%.o) \
+          $(CUDA_SRC:%.cu=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/lua_embedded.o \
+          $(BUILD)/obj/gen/version.o
+LIB     = $(BUILD)/libflopbench.a
+UNIT_SRC = $(wildcard tests/unit/test_*.c)
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all deps test unit bench bench-gpu paper clean gpu-bundle
+.DEFAULT_GOAL := all
+
+all: $(BUILD)/runner
+
+deps:
+	$(Q)tools/deps.sh build
+
+$(BUILD)/runner: $(BUILD)/obj/runner/main.o $(LIB)
+	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(LIB): $(LIB_OBJ)
+	$(call say,AR,$@)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/obj/kernels/%.o: kernels/%.c
+	@mkdir -p $(dir $@)
+	$(call say,CC,$<)$(CC) $(CPPFLAGS) $(KERNEL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(call say,CC,$<)$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/obj/%.o: %.cu
+	@mkdir -p $(dir $@)
+	$(call say,NVCC,$<)$(NVCC) $(NVFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
+	@mkdir -p $(dir $@)
+	$(call say,CC,$<)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+# The Lua side of the language is compiled into the binary.
+$(BUILD)/gen/lua_embedded.c: $(LUA_SRC) tools/embed.sh
+	@mkdir -p $(dir $@)
+	$(call say,EMBED,$(LUA_SRC))tools/embed.sh $(LUA_SRC) > $@.tmp && mv $@.tmp $@
+
+# Rewritten only when the commit changes, so that nothing else relinks.
+$(BUILD)/gen/version.c: FORCE
+	@mkdir -p $(dir $@)
+	@printf 'const char flopbench_commit[] = "%s";\nconst char flopbench_cflags[] = "%s";\n' \
+	  '$(COMMIT)' '$(CC) $(CFLAGS)' > $@.tmp
+	@cmp -s $@.tmp $@ && rm $@.tmp || mv $@.tmp $@
+FORCE:
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB) tests/unit/check.h
+	@mkdir -p $(dir $@)
+	$(call say,CC,$<)$(CC) $(CPPFLAGS) $(CFLAGS) -Itests/unit -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS)
+
+unit: $(UNIT_BIN)
+
+test:
+	$(Q)tools/deps.sh build
+	$(Q)$(MAKE) --no-print-directory all unit
+	$(Q)tests/run.sh
+
+bench: all
+	$(Q)tools/bench.sh cpu
+
+bench-gpu: all
+	$(Q)tools/bench.sh gpu
+
+clean:
+	rm -rf build build-san
+
+-include $(LIB_OBJ:.o=.d) $(BUILD)/obj/runner/main.d
+-include reports/paper.mk

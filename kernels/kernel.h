@@ -1,0 +1,105 @@
+/* kernel.h: the one interface between the runner and every kernel.
+ *
+ * A backend is a table of functions. The runner sees nothing else of a
+ * kernel: no CUDA, no BLAS, no Lua, no CSV. Every function returns a
+ * kernel_status and, when it is not KERNEL_OK, writes a one-line reason
+ * into err (KERNEL_ERR_LEN bytes). */
+#ifndef FLOPBENCH_KERNEL_H
+#define FLOPBENCH_KERNEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define KERNEL_ERR_LEN 512
+
+enum kernel_op { OP_COPY, OP_MATVEC, OP_OUTER_SUM, OP_COUNT };
+enum kernel_dtype { DTYPE_F32, DTYPE_F64, DTYPE_COUNT };
+
+enum kernel_status {
+    KERNEL_OK = 0,
+    KERNEL_ERROR,       /* a library or runtime call failed */
+    KERNEL_NO_MEMORY,   /* the point does not fit, or an allocation failed */
+    KERNEL_WRONG,       /* the output did not match the float64 reference */
+    KERNEL_UNAVAILABLE, /* the backend cannot run on this host */
+};
+
+/* One point to measure: everything a backend needs to set it up and run it. */
+struct kernel_point {
+    enum kernel_op op;
+    enum kernel_dtype dtype;
+    int axis;          /* outer_sum: 0 sums each column, 1 each row; else -1 */
+    long n;            /* the matrix is n x n, row-major; vectors have n */
+    const char *impl;  /* one of the backend's impls for op */
+    uint64_t seed;     /* inputs are drawn from this seed (kernels/random.h) */
+    int threads;       /* CPU threads for a threaded library; 0 = its default */
+    int graph;         /* GPU: capture each timed batch as a CUDA graph */
+    int flush_l2;      /* GPU: flush the L2 cache before each timed batch */
+};
+
+/* What verifying one call found. */
+struct kernel_check {
+    double rel_err;    /* ||out - ref||_2 / ||ref||_2, against a float64 reference */
+    double tolerance;  /* the largest rel_err accepted for this dtype and n */
+    long unwritten;    /* output elements still holding the poison value */
+};
+
+/* Memory a point needs, and what this host has free, in bytes. */
+struct kernel_memory {
+    size_t host_need, host_free;
+    size_t device_need, device_free; /* both 0 for a CPU backend */
+};
+
+/* A key/value fact about the host or library, for the provenance file. */
+typedef void (*kernel_fact_fn)(void *ctx, const char *key, const char *value);
+
+struct kernel_backend {
+    const char *name;
+    const char *summary;               /* one line for `runner list` */
+    /* impls[op]: NULL-terminated names, the first the default; NULL if the
+     * backend does not serve op. */
+    const char *const *impls[OP_COUNT];
+    /* Returns 1 if the backend can run here; else 0 and why, in reason. */
+    int (*available)(char *reason);
+    /* Fills what the point needs and what is free, before anything is allocated. */
+    int (*memory)(const struct kernel_point *p, struct kernel_memory *m, char *err);
+    /* Allocates and fills fresh random inputs from p->seed. On failure *state
+     * is NULL and nothing is left allocated. */
+    int (*setup)(const struct kernel_point *p, void **state, char *err);
+    /* Poisons the output, runs one call, compares with the float64 reference.
+     * Returns KERNEL_WRONG (with the figures in check) if it does not match. */
+    int (*verify)(void *state, struct kernel_check *check, char *err);
+    /* Runs `iterations` calls back to back and stores the elapsed seconds of
+     * the whole batch (GPU: CUDA events around it; CPU: a monotonic clock). */
+    int (*run)(void *state, long iterations, double *seconds, char *err);
+    void (*teardown)(void *state);
+    /* Reports facts about the host and libraries (GPU name, versions, ...). */
+    void (*describe)(const struct kernel_point *p, kernel_fact_fn fact, void *ctx);
+};
+
+/* The registry: every backend compiled into this binary, in a fixed order. */
+const struct kernel_backend *const *kernel_backends(void);
+const struct kernel_backend *kernel_backend_find(const char *name);
+/* Returns the impl list index of name for op, or -1. */
+int kernel_impl_index(const struct kernel_backend *b, enum kernel_op op, const char *name);
+
+const char *kernel_op_name(enum kernel_op op);
+const char *kernel_dtype_name(enum kernel_dtype dtype);
+size_t kernel_dtype_size(enum kernel_dtype dtype);
+/* 1 if impl names a fused outer_sum (never forms the n x n matrix). */
+int kernel_impl_is_fused(const char *impl);
+
+/* FLOPs of one call: 2n^2 - n for matvec and outer_sum, 0 for copy. */
+double kernel_flops(const struct kernel_point *p);
+/* The fewest bytes one call must move through memory for this impl:
+ * copy 2sn^2; matvec s(n^2 + 2n); materialised outer_sum s(2n^2 + 3n)
+ * (the n x n product written once and read once); fused outer_sum 3sn. */
+double kernel_bytes(const struct kernel_point *p);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

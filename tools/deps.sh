@@ -1,0 +1,35 @@
+#!/bin/sh
+# deps.sh build|paper|all: makes sure the Debian packages a step needs are
+# installed. As root it installs what is missing; otherwise it stops and
+# prints the exact command to run.
+set -eu
+
+build="gcc make pkg-config liblua5.4-dev libcsv-dev libopenblas-dev libmd-dev"
+paper="gnuplot-nox latexmk texlive-latex-base texlive-latex-recommended texlive-latex-extra
+       texlive-fonts-recommended texlive-pictures poppler-utils"
+
+case "${1:-all}" in
+build) want=$build ;;
+paper) want="$build $paper" ;;
+all)   want="$build $paper" ;;
+*) echo "usage: tools/deps.sh build|paper|all" >&2; exit 2 ;;
+esac
+
+missing=
+for p in $want; do
+    dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||
+        missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+    echo "flopbench needs these Debian packages:$missing" >&2
+    echo "install them with:" >&2
+    echo "  sudo apt-get update && sudo apt-get install -y$missing" >&2
+    exit 1
+fi
+echo "installing:$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
