@@ -1,0 +1,384 @@
+-- flopbench.lua: the experiment language.
+--
+-- An experiment script declares experiments as data:
+--   experiment { name = "fig2-cpu", backend = "openblas", dtype = "f32",
+--                op = { "matvec", "outer_sum" }, axis = 0, n = range(1000, 20000, 500) }
+-- Any point field may be a list; lists combine as a cartesian product. This
+-- module checks every field, expands the product into points and hands them
+-- to the C runner, which measures them. Scripts run in a sandbox: no io, no
+-- os, and reading or creating an undefined global is an error.
+
+local registry = require "flopbench.registry"
+
+local M = {}
+
+-- A validation error: raised as a table so that the runner prints its
+-- message as it is ("file:line: what was expected"), with no traceback.
+local function fail(where, fmt, ...)
+  error({ flopbench_error = where .. string.format(fmt, ...) }, 0)
+end
+
+-- "path:line: " of the script code that called the function `level` frames up.
+local function position(level)
+  local info = debug.getinfo(level + 1, "Sl")
+  if info and info.currentline and info.currentline > 0 then
+    return info.short_src .. ":" .. info.currentline .. ": "
+  end
+  return ""
+end
+
+local function sorted_keys(t)
+  local keys = {}
+  for k in pairs(t) do keys[#keys + 1] = tostring(k) end
+  table.sort(keys)
+  return keys
+end
+
+local function describe(v)
+  if type(v) == "string" then return string.format("string %q", v) end
+  if type(v) == "number" then return tostring(v) end
+  return type(v)
+end
+
+local function is_list(v)
+  return type(v) == "table" and (next(v) == nil or v[1] ~= nil)
+end
+
+-- A value's text, keys sorted, for provenance.
+local function serialize(v)
+  if type(v) == "string" then return string.format("%q", v) end
+  if type(v) ~= "table" then return tostring(v) end
+  local parts = {}
+  if is_list(v) then
+    for _, x in ipairs(v) do parts[#parts + 1] = serialize(x) end
+  else
+    for _, k in ipairs(sorted_keys(v)) do
+      parts[#parts + 1] = k .. " = " .. serialize(v[k])
+    end
+  end
+  return "{ " .. table.concat(parts, ", ") .. " }"
+end
+M.serialize = serialize
+
+---------------------------------------------------------------------------
+-- Field checks: each returns the value to keep, or raises with a message
+-- naming the field and what it expects.
+
+local function positive_integer(v)
+  return math.type(v) == "integer" and v > 0
+    or (type(v) == "number" and v > 0 and v == math.floor(v) and v < 2^53)
+end
+
+local function as_integer(v) return math.tointeger(v) or v end
+
+local function choice(valid)
+  return function(v)
+    for _, c in ipairs(valid) do if v == c then return true end end
+    return false
+  end, "one of " .. table.concat(valid, ", ")
+end
+
+local point_fields = {
+  -- name = { check, what it expects, default }
+  backend  = { "choice" },
+  dtype    = { "choice" },
+  op       = { "choice" },
+  n        = { positive_integer, "a positive integer" },
+  axis     = { function(v) return v == 0 or v == 1 end, "0 (sum each column) or 1 (sum each row)" },
+  iterations = { function(v) return v == "auto" or positive_integer(v) end,
+                 'a positive integer or "auto"', "auto" },
+  min_batch_time = { function(v) return type(v) == "number" and v > 0 end,
+                     "a positive number of seconds", 0.02 },
+  warmup   = { function(v) return math.tointeger(v) and v >= 0 end, "a non-negative integer", 1 },
+  samples  = { positive_integer, "a positive integer", 10 },
+  max_samples = { positive_integer, "a positive integer" },
+  target_rel_ci = { function(v) return type(v) == "number" and v > 0 and v < 1 end,
+                    "a number between 0 and 1" },
+  max_time = { function(v) return type(v) == "number" and v > 0 end,
+               "a positive number of seconds", 10 },
+  seed     = { function(v) return math.tointeger(v) and v >= 0 end, "a non-negative integer", 1 },
+  threads  = { function(v) return math.tointeger(v) and v >= 0 end,
+               "a non-negative integer (0: the library's default)", 0 },
+  graph    = { function(v) return type(v) == "boolean" end, "a boolean", false },
+  flush_l2 = { function(v) return type(v) == "boolean" end, "a boolean", false },
+}
+
+local experiment_fields = {
+  name = true, optional = true, impl = true,
+}
+
+local function valid_field_names()
+  local names = {}
+  for k in pairs(point_fields) do names[#names + 1] = k end
+  for k in pairs(experiment_fields) do names[#names + 1] = k end
+  table.sort(names)
+  return table.concat(names, ", ")
+end
+
+local function choices_for(field)
+  if field == "backend" then return registry.backends_order end
+  if field == "dtype" then return registry.dtypes end
+  if field == "op" then return registry.ops end
+end
+
+-- Returns the field's values as a list, each checked.
+local function field_values(where, exp, decl, field)
+  local spec = point_fields[field]
+  local v = decl[field]
+  if v == nil then v = spec[3] end
+  if v == nil then return nil end
+  local list = is_list(v) and v or { v }
+  if #list == 0 then fail(where, "experiment '%s': field '%s' is an empty list", exp, field) end
+  local out = {}
+  for i, x in ipairs(list) do
+    if spec[1] == "choice" then
+      local valid = choices_for(field)
+      local ok = choice(valid)(x)
+      if not ok then
+        fail(where, "experiment '%s': unknown %s %s (valid: %s)", exp, field,
+             type(x) == "string" and ("'" .. x .. "'") or describe(x), table.concat(valid, ", "))
+      end
+    elseif not spec[1](x) then
+      fail(where, "experiment '%s': field '%s' must be %s, got %s", exp, field, spec[2], describe(x))
+    end
+    out[i] = as_integer(x)
+  end
+  return out
+end
+
+local function backend_info(name) return registry.backends[name] end
+
+-- The impls to measure for (backend, op): the declared ones, or the default.
+local function impls_for(where, exp, decl, backend, op)
+  local served = backend_info(backend).ops[op]
+  local want = decl.impl
+  if type(want) == "table" and not is_list(want) then want = want[op] end
+  if want == nil then return { served[1] } end
+  local list = is_list(want) and want or { want }
+  for _, name in ipairs(list) do
+    if type(name) ~= "string" then
+      fail(where, "experiment '%s': field 'impl' must be a string, a list of strings or a table keyed by op, got %s",
+           exp, describe(name))
+    end
+    local ok = false
+    for _, s in ipairs(served) do if s == name then ok = true end end
+    if not ok then
+      fail(where, "experiment '%s': backend '%s' has no impl '%s' for op '%s' (valid: %s)",
+           exp, backend, name, op, table.concat(served, ", "))
+    end
+  end
+  return list
+end
+
+local function check_impl_table(where, exp, decl)
+  local impl = decl.impl
+  if type(impl) == "table" and not is_list(impl) then
+    for k in pairs(impl) do
+      if not choice(registry.ops)(k) then
+        fail(where, "experiment '%s': field 'impl' is keyed by op, and '%s' is not one (valid: %s)",
+             exp, tostring(k), table.concat(registry.ops, ", "))
+      end
+    end
+  elseif impl ~= nil and type(impl) ~= "string" and not is_list(impl) then
+    fail(where, "experiment '%s': field 'impl' must be a string, a list of strings or a table keyed by op, got %s",
+         exp, describe(impl))
+  end
+end
+
+-- The cartesian product of the sampling fields, as a list of tables.
+local sampling_order = { "iterations", "min_batch_time", "warmup", "samples", "max_samples",
+                         "target_rel_ci", "max_time", "seed", "threads", "graph", "flush_l2" }
+
+local function product(lists, order)
+  local rows = { {} }
+  for _, field in ipairs(order) do
+    local values = lists[field]
+    if values then
+      local next_rows = {}
+      for _, row in ipairs(rows) do
+        for _, v in ipairs(values) do
+          local r = {}
+          for k, x in pairs(row) do r[k] = x end
+          r[field] = v
+          next_rows[#next_rows + 1] = r
+        end
+      end
+      rows = next_rows
+    end
+  end
+  return rows
+end
+
+-- Fills the defaults that depend on other fields and checks they agree.
+local function finish_sampling(where, exp, s)
+  if s.max_samples == nil then
+    s.max_samples = s.target_rel_ci and math.max(100, s.samples) or s.samples
+  end
+  if s.max_samples < s.samples then
+    fail(where, "experiment '%s': max_samples (%d) is less than samples (%d)", exp, s.max_samples, s.samples)
+  end
+  s.target_rel_ci = s.target_rel_ci or 0
+  if s.iterations == "auto" then s.iterations = 0 end
+end
+
+local function expand(where, decl)
+  local exp = decl.name
+  local lists = {}
+  for field in pairs(point_fields) do lists[field] = field_values(where, exp, decl, field) end
+  for _, field in ipairs({ "backend", "dtype", "op", "n" }) do
+    if not lists[field] then fail(where, "experiment '%s': missing field '%s'", exp, field) end
+  end
+  check_impl_table(where, exp, decl)
+  local sampling = product(lists, sampling_order)
+  local points = {}
+  for _, backend in ipairs(lists.backend) do
+    local info = backend_info(backend)
+    for _, dtype in ipairs(lists.dtype) do
+      for _, op in ipairs(lists.op) do
+        if not info.ops[op] then
+          local served = {}
+          for _, o in ipairs(registry.ops) do if info.ops[o] then served[#served + 1] = o end end
+          fail(where, "experiment '%s': backend '%s' has no op '%s' (valid: %s)", exp, backend, op,
+               table.concat(served, ", "))
+        end
+        local axes = { -1 }
+        if op == "outer_sum" then
+          axes = lists.axis or fail(where, "experiment '%s': op 'outer_sum' needs field 'axis' (0 sums each column, 1 each row)", exp)
+        end
+        for _, impl in ipairs(impls_for(where, exp, decl, backend, op)) do
+          for _, axis in ipairs(axes) do
+            for _, n in ipairs(lists.n) do
+              for _, s in ipairs(sampling) do
+                local p = { backend = backend, dtype = dtype, op = op, impl = impl, axis = axis, n = n }
+                for k, v in pairs(s) do p[k] = v end
+                if not info.gpu then p.graph, p.flush_l2 = false, false end
+                finish_sampling(where, exp, p)
+                points[#points + 1] = p
+              end
+            end
+          end
+        end
+      end
+    end
+  end
+  return points
+end
+
+---------------------------------------------------------------------------
+-- The functions a script sees.
+
+local function range(a, b, step)
+  local where = position(2)
+  step = step or 1
+  for i, v in ipairs({ a, b, step }) do
+    if math.type(v) ~= "integer" then
+      fail(where, "range: argument %d must be an integer, got %s", i, describe(v))
+    end
+  end
+  if step <= 0 then fail(where, "range: step must be positive, got %d", step) end
+  if a > b then fail(where, "range: start %d is greater than stop %d", a, b) end
+  local out = {}
+  for v = a, b, step do out[#out + 1] = v end
+  return out
+end
+
+local function geomrange(a, b, factor)
+  local where = position(2)
+  if math.type(a) ~= "integer" or math.type(b) ~= "integer" or a <= 0 or a > b then
+    fail(where, "geomrange: expects integers 0 < start <= stop, got %s and %s", describe(a), describe(b))
+  end
+  if type(factor) ~= "number" or factor <= 1 then
+    fail(where, "geomrange: factor must be a number greater than 1, got %s", describe(factor))
+  end
+  local out, v = {}, a
+  while v <= b do
+    local r = math.floor(v + 0.5)
+    if out[#out] ~= r then out[#out + 1] = r end
+    v = v * factor
+  end
+  return out
+end
+
+-- A fresh sandbox for one script: the chosen libraries, the language, and
+-- strict globals.
+local function sandbox(profile, declared)
+  local env = {
+    assert = assert, error = error, ipairs = ipairs, pairs = pairs, next = next,
+    select = select, tonumber = tonumber, tostring = tostring, type = type,
+    pcall = pcall, rawequal = rawequal, rawlen = rawlen, setmetatable = setmetatable,
+    getmetatable = getmetatable, unpack = table.unpack,
+    math = math, string = string, table = table, utf8 = utf8,
+    range = range, geomrange = geomrange, profile = profile,
+  }
+  -- print goes to stderr: standard output is never used for data.
+  env.print = function(...)
+    local parts = {}
+    for i = 1, select("#", ...) do parts[i] = tostring((select(i, ...))) end
+    io.stderr:write(table.concat(parts, "\t"), "\n")
+  end
+  env.experiment = function(decl)
+    local where = position(2)
+    if type(decl) ~= "table" then
+      fail(where, "experiment: expects a table, got %s", describe(decl))
+    end
+    if type(decl.name) ~= "string" then
+      fail(where, "experiment: field 'name' must be a string, got %s", describe(decl.name))
+    end
+    if not decl.name:match("^[%w._-]+$") then
+      fail(where, "experiment: name '%s' may hold only letters, digits, '.', '_' and '-'", decl.name)
+    end
+    for k in pairs(decl) do
+      if type(k) ~= "string" or not (point_fields[k] or experiment_fields[k]) then
+        fail(where, "experiment '%s': unknown field '%s' (valid fields: %s)", decl.name, tostring(k),
+             valid_field_names())
+      end
+    end
+    if decl.optional ~= nil and type(decl.optional) ~= "boolean" then
+      fail(where, "experiment '%s': field 'optional' must be a boolean, got %s", decl.name, describe(decl.optional))
+    end
+    for _, e in ipairs(declared.experiments) do
+      if e.name == decl.name then
+        fail(where, "experiment '%s': declared twice (first at line %d)", decl.name, e.line)
+      end
+    end
+    local e = { name = decl.name, optional = decl.optional or false, params = serialize(decl),
+                seed = serialize(decl.seed or point_fields.seed[3]),
+                line = tonumber(where:match(":(%d+): $")) or 0, decl = decl }
+    e.points = expand(where, decl)
+    declared.experiments[#declared.experiments + 1] = e
+  end
+  env.claim = function(c)
+    local where = position(2)
+    if type(c) ~= "table" then fail(where, "claim: expects a table, got %s", describe(c)) end
+    for _, k in ipairs({ "id", "text" }) do
+      if type(c[k]) ~= "string" then
+        fail(where, "claim: field '%s' must be a string, got %s", k, describe(c[k]))
+      end
+    end
+    c.line = tonumber(where:match(":(%d+): $")) or 0
+    declared.claims[#declared.claims + 1] = c
+  end
+  return setmetatable(env, {
+    __index = function(_, k)
+      fail(position(2), "undefined global '%s'", tostring(k))
+    end,
+    __newindex = function(_, k)
+      fail(position(2), "assignment to undefined global '%s' (declare it local)", tostring(k))
+    end,
+  })
+end
+
+-- Runs the script at path (without measuring anything) and returns what it
+-- declares: { path, experiments = { {name, line, params, optional, decl,
+-- points}... }, claims = { {id, text, line, ...}... } }.
+function M.declare_file(path, profile)
+  local declared = { path = path, experiments = {}, claims = {} }
+  local env = sandbox(profile or "full", declared)
+  local chunk, err = loadfile(path, "t", env)
+  if not chunk then error({ flopbench_error = err }, 0) end
+  chunk()
+  for _, c in ipairs(declared.claims) do c.script = path end
+  return declared
+end
+
+return M

@@ -1,0 +1,8 @@
+/* report.h: `runner report`: figures, macros and claims from results. */
+#ifndef FLOPBENCH_REPORT_H
+#define FLOPBENCH_REPORT_H
+
+/* Runs `runner report ...` (argv as main's). Returns an exit code. */
+int report_command(int argc, char **argv);
+
+#endif

@@ -1,0 +1,327 @@
+/* script.c: the Lua binding for experiment scripts. Creates the state,
+ * preloads the embedded Lua modules and the registry of backends, runs a
+ * script under lua_pcall, and turns what it declared into C data. */
+#define _POSIX_C_SOURCE 200809L
+#include "script.h"
+
+#include <lauxlib.h>
+#include <lua.h>
+#include <lualib.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernel.h"
+
+struct lua_embedded {
+    const char *name;
+    const char *text;
+    size_t length;
+};
+extern const struct lua_embedded lua_embedded[]; /* build/gen/lua_embedded.c */
+
+/* Message handler: a validation error ({flopbench_error = msg}) stays as it
+ * is; any other error gets a traceback, as lua.c does. [-1, +1] */
+static int l_message_handler(lua_State *L)
+{
+    if (lua_type(L, 1) == LUA_TTABLE && lua_getfield(L, 1, "flopbench_error") == LUA_TSTRING)
+        return 1;
+    const char *msg = lua_tostring(L, 1);
+    if (msg == NULL)
+        msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+    luaL_traceback(L, L, msg, 1);
+    return 1;
+}
+
+int script_call(lua_State *L, int nargs, int nresults, char *err, size_t errlen)
+{
+    int base = lua_gettop(L) - nargs;
+    lua_pushcfunction(L, l_message_handler);
+    lua_insert(L, base);
+    int status = lua_pcall(L, nargs, nresults, base);
+    lua_remove(L, base);
+    if (status == LUA_OK)
+        return 0;
+    snprintf(err, errlen, "%s", lua_tostring(L, -1) ? lua_tostring(L, -1) : "unknown Lua error");
+    lua_pop(L, 1);
+    return -1;
+}
+
+/* package.preload loader for an embedded module: upvalue 1 is its entry. [-0, +1] */
+static int l_load_embedded(lua_State *L)
+{
+    const struct lua_embedded *m = lua_touserdata(L, lua_upvalueindex(1));
+    char chunkname[128];
+    snprintf(chunkname, sizeof chunkname, "@lua/%s.lua", m->name);
+    if (luaL_loadbuffer(L, m->text, m->length, chunkname) != LUA_OK)
+        return lua_error(L);
+    lua_call(L, 0, 1);
+    return 1;
+}
+
+/* Pushes a list of strings. [-0, +1] */
+static void push_strings(lua_State *L, const char *const *names, int count)
+{
+    lua_createtable(L, count, 0);
+    for (int i = 0; i < count && names[i]; i++) {
+        lua_pushstring(L, names[i]);
+        lua_rawseti(L, -2, i + 1);
+    }
+}
+
+/* Pushes one backend's description: summary, available, reason, gpu, ops. [-0, +1] */
+static void push_backend(lua_State *L, const struct kernel_backend *b)
+{
+    char reason[KERNEL_ERR_LEN] = "";
+    lua_newtable(L);
+    lua_pushstring(L, b->summary);
+    lua_setfield(L, -2, "summary");
+    lua_pushboolean(L, b->available(reason));
+    lua_setfield(L, -2, "available");
+    lua_pushstring(L, reason);
+    lua_setfield(L, -2, "reason");
+    lua_pushboolean(L, strcmp(b->name, "cublas") == 0 || strcmp(b->name, "cuda") == 0);
+    lua_setfield(L, -2, "gpu");
+    lua_newtable(L);
+    for (int op = 0; op < OP_COUNT; op++) {
+        if (!b->impls[op])
+            continue;
+        int count = 0;
+        while (b->impls[op][count])
+            count++;
+        push_strings(L, b->impls[op], count);
+        lua_setfield(L, -2, kernel_op_name((enum kernel_op)op));
+    }
+    lua_setfield(L, -2, "ops");
+}
+
+/* The module "flopbench.registry": what this binary can measure. [-0, +1] */
+static int l_registry(lua_State *L)
+{
+    const struct kernel_backend *const *all = kernel_backends();
+    lua_newtable(L);
+    lua_newtable(L); /* backends */
+    lua_newtable(L); /* backends_order */
+    for (int i = 0; all[i]; i++) {
+        lua_pushstring(L, all[i]->name);
+        lua_rawseti(L, -2, i + 1);
+        push_backend(L, all[i]);
+        lua_setfield(L, -3, all[i]->name);
+    }
+    lua_setfield(L, -3, "backends_order");
+    lua_setfield(L, -2, "backends");
+    const char *ops[OP_COUNT], *dtypes[DTYPE_COUNT];
+    for (int op = 0; op < OP_COUNT; op++)
+        ops[op] = kernel_op_name((enum kernel_op)op);
+    for (int d = 0; d < DTYPE_COUNT; d++)
+        dtypes[d] = kernel_dtype_name((enum kernel_dtype)d);
+    push_strings(L, ops, OP_COUNT);
+    lua_setfield(L, -2, "ops");
+    push_strings(L, dtypes, DTYPE_COUNT);
+    lua_setfield(L, -2, "dtypes");
+    return 1;
+}
+
+/* Opens the libraries and preloads the modules; runs under lua_pcall. [-0, +0] */
+static int l_open(lua_State *L)
+{
+    luaL_openlibs(L);
+    luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
+    for (const struct lua_embedded *m = lua_embedded; m->name; m++) {
+        lua_pushlightuserdata(L, (void *)m);
+        lua_pushcclosure(L, l_load_embedded, 1);
+        lua_setfield(L, -2, m->name);
+    }
+    lua_pushcfunction(L, l_registry);
+    lua_setfield(L, -2, "flopbench.registry");
+    lua_pop(L, 1);
+    /* Modules come only from the binary: no search of the file system. */
+    lua_getglobal(L, "package");
+    lua_pushliteral(L, "");
+    lua_setfield(L, -2, "path");
+    lua_pushliteral(L, "");
+    lua_setfield(L, -2, "cpath");
+    lua_pop(L, 1);
+    return 0;
+}
+
+lua_State *script_state_new(char *err, size_t errlen)
+{
+    lua_State *L = luaL_newstate();
+    if (!L) {
+        snprintf(err, errlen, "cannot create a Lua state: out of memory");
+        return NULL;
+    }
+    lua_pushcfunction(L, l_open);
+    if (script_call(L, 0, 0, err, errlen) != 0) {
+        lua_close(L);
+        return NULL;
+    }
+    return L;
+}
+
+/* Reads integer field `key` of the table on top. */
+static long long get_integer(lua_State *L, const char *key)
+{
+    lua_getfield(L, -1, key);
+    long long v = (long long)lua_tointeger(L, -1);
+    lua_pop(L, 1);
+    return v;
+}
+
+static double get_number(lua_State *L, const char *key)
+{
+    lua_getfield(L, -1, key);
+    double v = lua_tonumber(L, -1);
+    lua_pop(L, 1);
+    return v;
+}
+
+static int get_boolean(lua_State *L, const char *key)
+{
+    lua_getfield(L, -1, key);
+    int v = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    return v;
+}
+
+/* Copies string field `key` of the table on top into buf; 0 or -1 if absent. */
+static int get_string(lua_State *L, const char *key, char *buf, size_t len)
+{
+    lua_getfield(L, -1, key);
+    const char *s = lua_tostring(L, -1);
+    if (s)
+        snprintf(buf, len, "%s", s);
+    lua_pop(L, 1);
+    return s ? 0 : -1;
+}
+
+static int parse_op(const char *name, enum kernel_op *op)
+{
+    for (int i = 0; i < OP_COUNT; i++)
+        if (strcmp(name, kernel_op_name((enum kernel_op)i)) == 0)
+            return *op = (enum kernel_op)i, 0;
+    return -1;
+}
+
+static int parse_dtype(const char *name, enum kernel_dtype *dtype)
+{
+    for (int i = 0; i < DTYPE_COUNT; i++)
+        if (strcmp(name, kernel_dtype_name((enum kernel_dtype)i)) == 0)
+            return *dtype = (enum kernel_dtype)i, 0;
+    return -1;
+}
+
+/* Fills p from the point table on top (already checked by flopbench.lua).
+ * The seed of each point is the experiment's seed mixed with its index, so
+ * every point draws fresh inputs. Returns 0 or -1. */
+static int read_point(lua_State *L, struct point *p, size_t index)
+{
+    char backend[64], op[32], dtype[16];
+    if (get_string(L, "backend", backend, sizeof backend) || get_string(L, "op", op, sizeof op) ||
+        get_string(L, "dtype", dtype, sizeof dtype) || get_string(L, "impl", p->impl, sizeof p->impl))
+        return -1;
+    p->backend = kernel_backend_find(backend);
+    if (!p->backend || parse_op(op, &p->k.op) || parse_dtype(dtype, &p->k.dtype))
+        return -1;
+    p->k.impl = p->impl;
+    p->k.axis = (int)get_integer(L, "axis");
+    p->k.n = (long)get_integer(L, "n");
+    p->k.seed = (uint64_t)get_integer(L, "seed") * 1000003u + index;
+    p->k.threads = (int)get_integer(L, "threads");
+    p->k.graph = get_boolean(L, "graph");
+    p->k.flush_l2 = get_boolean(L, "flush_l2");
+    struct sampling *s = &p->sampling;
+    s->iterations = (long)get_integer(L, "iterations");
+    s->min_batch_time = get_number(L, "min_batch_time");
+    s->warmup = (long)get_integer(L, "warmup");
+    s->samples = (long)get_integer(L, "samples");
+    s->max_samples = (long)get_integer(L, "max_samples");
+    s->target_rel_ci = get_number(L, "target_rel_ci");
+    s->max_time = get_number(L, "max_time");
+    return p->k.n > 0 && s->samples > 0 && s->max_samples >= s->samples ? 0 : -1;
+}
+
+static char *dup_field(lua_State *L, const char *key)
+{
+    lua_getfield(L, -1, key);
+    const char *s = lua_tostring(L, -1);
+    char *copy = strdup(s ? s : "");
+    lua_pop(L, 1);
+    return copy;
+}
+
+/* Fills e from the experiment table on top. Returns 0 or -1. */
+static int read_experiment(lua_State *L, const char *path, struct experiment *e, char *err,
+                           size_t errlen)
+{
+    e->name = dup_field(L, "name");
+    e->params = dup_field(L, "params");
+    e->seed = dup_field(L, "seed");
+    e->script = strdup(path);
+    e->line = (int)get_integer(L, "line");
+    e->optional = get_boolean(L, "optional");
+    if (!e->name || !e->params || !e->seed || !e->script)
+        return snprintf(err, errlen, "out of memory"), -1;
+    lua_getfield(L, -1, "points");
+    e->count = (size_t)lua_rawlen(L, -1);
+    e->points = calloc(e->count ? e->count : 1, sizeof *e->points);
+    if (!e->points) {
+        lua_pop(L, 1);
+        return snprintf(err, errlen, "out of memory for %zu points", e->count), -1;
+    }
+    for (size_t i = 0; i < e->count; i++) {
+        lua_rawgeti(L, -1, (lua_Integer)i + 1);
+        int bad = read_point(L, &e->points[i], i);
+        lua_pop(L, 1);
+        if (bad) {
+            lua_pop(L, 1);
+            return snprintf(err, errlen, "%s:%d: experiment '%s': point %zu is malformed", path,
+                            e->line, e->name, i + 1), -1;
+        }
+    }
+    lua_pop(L, 1);
+    return 0;
+}
+
+/* Runs declare_file(path, profile) and pushes its result. [-0, +1] on success. */
+static int declare(lua_State *L, const char *path, const char *profile, char *err, size_t errlen)
+{
+    lua_getglobal(L, "require");
+    lua_pushliteral(L, "flopbench");
+    if (script_call(L, 1, 1, err, errlen) != 0)
+        return -1;
+    lua_getfield(L, -1, "declare_file");
+    lua_remove(L, -2);
+    lua_pushstring(L, path);
+    lua_pushstring(L, profile);
+    return script_call(L, 2, 1, err, errlen);
+}
+
+int script_load_experiments(const char *path, const char *profile, struct experiment_list *out,
+                            char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    lua_State *L = script_state_new(err, errlen);
+    if (!L)
+        return -1;
+    int status = declare(L, path, profile, err, errlen);
+    if (status == 0) {
+        lua_getfield(L, -1, "experiments");
+        size_t count = (size_t)lua_rawlen(L, -1);
+        out->items = calloc(count ? count : 1, sizeof *out->items);
+        if (!out->items) {
+            snprintf(err, errlen, "out of memory");
+            status = -1;
+        }
+        for (size_t i = 0; status == 0 && i < count; i++) {
+            lua_rawgeti(L, -1, (lua_Integer)i + 1);
+            out->count = i + 1;
+            status = read_experiment(L, path, &out->items[i], err, errlen);
+            lua_pop(L, 1);
+        }
+    }
+    lua_close(L);
+    if (status != 0)
+        experiment_list_free(out);
+    return status;
+}
