@@ -16,7 +16,7 @@
 extern const char flopbench_commit[];
 
 static const char usage[] =
-    "usage: runner run SCRIPT.lua... [--out DIR] [--profile NAME] [--quiet]\n"
+    "usage: runner run SCRIPT.lua... [--out DIR] [--profile NAME] [--quiet] [--dry-run]\n"
     "       runner list [BACKEND]\n"
     "       runner report SPEC.lua [options]   (see README: the paper's figures and claims)\n"
     "       runner host-tag\n"
@@ -27,6 +27,7 @@ static const char usage[] =
     "         (DIR defaults to results/<host tag>; times are seconds per call)\n"
     "         --profile NAME  the global `profile` scripts see (default \"full\")\n"
     "         --quiet         no progress on stderr, only failures\n"
+    "         --dry-run       check the scripts and list their points; measure nothing\n"
     "list     the backends, ops, impls and dtypes of this host, and why any is missing;\n"
     "         with BACKEND, exits 0 if it can run here and 1 (saying why) if not\n"
     "host-tag the name of this host's folder under results/\n"
@@ -107,9 +108,30 @@ static int check_backends(struct experiment *e)
     return EXIT_OK;
 }
 
+/* --dry-run: one line per point, as the run would measure them. */
+static void print_points(const struct experiment *e)
+{
+    for (size_t i = 0; i < e->count; i++) {
+        const struct point *p = &e->points[i];
+        const struct sampling *s = &p->sampling;
+        char axis[8] = "-", iterations[24] = "auto";
+        if (p->k.op == OP_OUTER_SUM)
+            snprintf(axis, sizeof axis, "%d", p->k.axis);
+        if (s->iterations > 0)
+            snprintf(iterations, sizeof iterations, "%ld", s->iterations);
+        printf("%s %s %s %s %s axis=%s n=%ld iterations=%s samples=%ld..%ld warmup=%ld "
+               "target_rel_ci=%g max_time=%g threads=%d graph=%d flush_l2=%d\n",
+               e->name, p->backend->name, kernel_op_name(p->k.op), p->impl,
+               kernel_dtype_name(p->k.dtype), axis, p->k.n, iterations, s->samples,
+               s->max_samples, s->warmup, s->target_rel_ci, s->max_time, p->k.threads, p->k.graph,
+               p->k.flush_l2);
+    }
+}
+
 struct run_args {
     const char **scripts;
     int nscripts;
+    int dry_run;
     struct run_options opt;
 };
 
@@ -123,6 +145,8 @@ static int parse_run(int argc, char **argv, struct run_args *a)
             a->opt.profile = argv[++i];
         else if (strcmp(argv[i], "--quiet") == 0)
             a->opt.quiet = 1;
+        else if (strcmp(argv[i], "--dry-run") == 0)
+            a->dry_run = 1;
         else if (argv[i][0] == '-')
             return fprintf(stderr, "runner: unknown or incomplete option '%s'\n%s", argv[i], usage), -1;
         else
@@ -143,7 +167,7 @@ static int load_all(const struct run_args *a, struct experiment_list *lists)
             fprintf(stderr, "%s\n", err);
             return EXIT_USAGE;
         }
-        for (size_t j = 0; j < lists[i].count; j++) {
+        for (size_t j = 0; !a->dry_run && j < lists[i].count; j++) {
             int code = check_backends(&lists[i].items[j]);
             if (code != EXIT_OK)
                 return code;
@@ -168,7 +192,11 @@ static int cmd_run(int argc, char **argv)
     if (!lists)
         return fprintf(stderr, "runner: out of memory\n"), EXIT_POINT;
     int code = load_all(&a, lists);
-    for (int i = 0; code != EXIT_USAGE && code != EXIT_UNAVAILABLE && i < a.nscripts; i++)
+    for (int i = 0; a.dry_run && code == EXIT_OK && i < a.nscripts; i++)
+        for (size_t j = 0; j < lists[i].count; j++)
+            print_points(&lists[i].items[j]);
+    int stop = a.dry_run || code != EXIT_OK;
+    for (int i = 0; !stop && i < a.nscripts && code != EXIT_INTERRUPTED; i++)
         for (size_t j = 0; j < lists[i].count && code != EXIT_INTERRUPTED; j++) {
             code = run_exit_worse(code, run_experiment(&lists[i].items[j], &a.opt));
         }

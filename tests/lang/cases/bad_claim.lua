@@ -1,0 +1,1 @@
+claim { id = "ratio", text = 1.5 }

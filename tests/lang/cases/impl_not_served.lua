@@ -1,0 +1,2 @@
+experiment { name = "x", backend = "cpu", dtype = "f32", op = "matvec", n = 8,
+  impl = { outer_sum = "fused", gemv = "loop" } }

@@ -1,0 +1,1 @@
+experiment "fig2"

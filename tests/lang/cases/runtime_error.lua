@@ -1,0 +1,2 @@
+local sizes = nil
+experiment { name = "x", backend = "cpu", dtype = "f32", op = "matvec", n = #sizes }

@@ -1,0 +1,1 @@
+experiment { name = "x", backend = "cuBLAS", dtype = "f32", op = "matvec", n = 8 }

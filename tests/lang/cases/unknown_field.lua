@@ -1,0 +1,4 @@
+experiment {
+  name = "x", backend = "cpu", dtype = "f32", op = "matvec", n = 8,
+  sampels = 10,
+}

@@ -1,0 +1,82 @@
+#!/bin/sh
+# run.sh: every test of flopbench, run by `make test`.
+# Each part prints lines "RESULT <name> <passed> <failed> <skipped>"; this
+# script adds them up. The last line is "N passed, N failed, N skipped".
+set -u
+export LC_ALL=C
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+export FLOPBENCH_TEST_TMP="${TMPDIR:-/tmp}/flopbench-test.$$"
+mkdir -p "$FLOPBENCH_TEST_TMP"
+trap 'rm -rf "$FLOPBENCH_TEST_TMP"' EXIT INT TERM
+
+passed=0 failed=0 skipped=0
+
+# Adds the RESULT lines of a part's output; a part that printed none counts
+# as one failure (it crashed or never ran).
+tally() {
+    part=$1 out=$2 status=$3
+    lines=$(grep '^RESULT ' "$out" || true)
+    if [ -z "$lines" ]; then
+        echo "FAIL $part: exited $status without a RESULT line"
+        failed=$((failed + 1))
+        return
+    fi
+    while read -r _ name p f s; do
+        passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+        printf '  %-28s %4d passed, %d failed, %d skipped\n' "$name" "$p" "$f" "$s"
+    done <<LINES
+$lines
+LINES
+    # A part whose counts say nothing failed must also exit 0.
+    if [ "$status" -ne 0 ] && ! echo "$lines" | awk '$4 > 0 { bad = 1 } END { exit !bad }'; then
+        echo "FAIL $part: exited $status"
+        failed=$((failed + 1))
+    fi
+}
+
+# run_part NAME COMMAND...: runs a part, shows its failures and skips.
+run_part() {
+    name=$1
+    shift
+    log="$FLOPBENCH_TEST_TMP/$name.log"
+    "$@" >"$log" 2>&1
+    status=$?
+    grep -E '^(FAIL|SKIP|ERROR)|runtime error|Sanitizer' "$log" | head -40
+    tally "$name" "$log" "$status"
+}
+
+echo "unit tests ($BUILD):"
+for t in "$BUILD"/tests/test_*; do
+    [ -x "$t" ] && run_part "$(basename "$t")" "$t"
+done
+
+echo "unit tests under AddressSanitizer and UndefinedBehaviorSanitizer:"
+if make --no-print-directory -s SAN=1 BUILD=build-san unit >"$FLOPBENCH_TEST_TMP/san-build.log" 2>&1; then
+    for t in build-san/tests/test_*; do
+        [ -x "$t" ] && ASAN_OPTIONS=detect_leaks=1:protect_shadow_gap=0 \
+            UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 run_part "san-$(basename "$t")" "$t"
+    done
+else
+    cat "$FLOPBENCH_TEST_TMP/san-build.log"
+    echo "FAIL sanitizer build"
+    failed=$((failed + 1))
+fi
+
+echo "the experiment language (tests/lang):"
+run_part lang tests/lang/run.sh "$BUILD/runner"
+
+echo "end to end (tests/e2e.sh):"
+run_part e2e tests/e2e.sh "$BUILD/runner"
+
+echo "README examples (tests/readme.sh):"
+run_part readme tests/readme.sh "$BUILD/runner"
+
+for t in tests/report/test_*.sh; do
+    [ -x "$t" ] || continue
+    echo "report ($t):"
+    run_part "$(basename "$t" .sh)" "$t"
+done
+
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]

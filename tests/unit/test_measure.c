@@ -1,0 +1,208 @@
+/* test_measure.c: the measurement loop and the run of an experiment, with
+ * fake backends: a wrong result is an error and never a timing; a point
+ * that does not fit is refused before setup; the stopping rule holds; an
+ * experiment with a failed point still writes the points that succeeded. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "measure.h"
+#include "run.h"
+
+static int setups, runs, teardowns;
+static double fake_time = 1e-3; /* seconds per call */
+
+static const char *const impl_list[] = { "fake", NULL };
+
+static int always(char *reason) { (void)reason; return 1; }
+static int fits(const struct kernel_point *p, struct kernel_memory *m, char *err)
+{
+    (void)err;
+    memset(m, 0, sizeof *m);
+    m->host_need = (size_t)p->n * (size_t)p->n * 8u;
+    m->host_free = 1000u * 1000u;  /* 1 MB: n > 353 does not fit */
+    return KERNEL_OK;
+}
+static int setup(const struct kernel_point *p, void **state, char *err)
+{
+    (void)err;
+    setups++;
+    *state = (void *)p;
+    return KERNEL_OK;
+}
+static int verify_ok(void *s, struct kernel_check *c, char *err)
+{
+    (void)s, (void)err;
+    c->rel_err = 1e-9, c->tolerance = 1e-6, c->unwritten = 0;
+    return KERNEL_OK;
+}
+static int verify_wrong(void *s, struct kernel_check *c, char *err)
+{
+    (void)s;
+    c->rel_err = 0.5, c->tolerance = 1e-6, c->unwritten = 0;
+    snprintf(err, KERNEL_ERR_LEN, "relative error 0.5 exceeds tolerance 1e-06");
+    return KERNEL_WRONG;
+}
+static int run(void *s, long iterations, double *seconds, char *err)
+{
+    (void)s, (void)err;
+    runs++;
+    /* 1 ms a call, with a little spread so the statistics have work to do. */
+    *seconds = fake_time * (double)iterations * (1.0 + 0.01 * (runs % 5));
+    return KERNEL_OK;
+}
+static void teardown(void *s) { (void)s; teardowns++; }
+static void describe(const struct kernel_point *p, kernel_fact_fn fact, void *ctx)
+{
+    (void)p;
+    fact(ctx, "fake_backend", "yes");
+}
+
+static const struct kernel_backend good = {
+    "good", "fake", { impl_list, impl_list, impl_list }, always, fits, setup, verify_ok, run,
+    teardown, describe,
+};
+static const struct kernel_backend wrong = {
+    "wrong", "fake", { impl_list, impl_list, impl_list }, always, fits, setup, verify_wrong, run,
+    teardown, describe,
+};
+
+static struct point make_point(const struct kernel_backend *b, long n, long samples)
+{
+    struct point p;
+    memset(&p, 0, sizeof p);
+    p.backend = b;
+    snprintf(p.impl, sizeof p.impl, "fake");
+    p.k.impl = p.impl;
+    p.k.op = OP_MATVEC;
+    p.k.n = n;
+    p.k.axis = -1;
+    p.sampling = (struct sampling){ .iterations = 10, .warmup = 2, .samples = samples,
+                                    .max_samples = samples, .max_time = 10 };
+    return p;
+}
+
+static void test_good_point(void)
+{
+    struct point p = make_point(&good, 8, 7);
+    struct measurement m;
+    char err[KERNEL_ERR_LEN] = "";
+    setups = runs = teardowns = 0;
+    CHECK(measure_point(&p, &m, NULL, NULL, err) == KERNEL_OK, "%s", err);
+    CHECK(m.count == 7, "count %ld", m.count);
+    CHECK(runs == 2 + 7, "warm-up and samples: %d runs", runs);
+    CHECK(setups == 1 && teardowns == 1, "setup %d teardown %d", setups, teardowns);
+    CHECK_NEAR(m.per_call[0], m.batch[0] / 10.0, 1e-15);
+    CHECK(m.stats.median >= 1e-3 && m.stats.median <= 1.05e-3, "median %g", m.stats.median);
+    measurement_free(&m);
+}
+
+static void test_wrong_point_is_never_timed(void)
+{
+    struct point p = make_point(&wrong, 8, 5);
+    struct measurement m;
+    char err[KERNEL_ERR_LEN] = "";
+    setups = runs = teardowns = 0;
+    CHECK(measure_point(&p, &m, NULL, NULL, err) == KERNEL_WRONG, "status");
+    CHECK(runs == 0, "a wrong kernel was timed %d times", runs);
+    CHECK(teardowns == 1, "teardown %d", teardowns);
+    CHECK(m.count == 0 && m.per_call == NULL, "no samples kept");
+    CHECK(strstr(err, "exceeds tolerance") != NULL, "err: %s", err);
+}
+
+static void test_memory_guard(void)
+{
+    struct point p = make_point(&good, 1000, 5); /* 8 MB > 1 MB free */
+    struct measurement m;
+    char err[KERNEL_ERR_LEN] = "";
+    setups = 0;
+    CHECK(measure_point(&p, &m, NULL, NULL, err) == KERNEL_NO_MEMORY, "status");
+    CHECK(setups == 0, "setup ran for a point that does not fit");
+    CHECK(strcmp(err, "needs 8.0 MB of host memory, 1.0 MB available") == 0, "err: %s", err);
+}
+
+static void test_adaptive_stop(void)
+{
+    struct point p = make_point(&good, 8, 5);
+    struct measurement m;
+    char err[KERNEL_ERR_LEN] = "";
+    p.sampling.max_samples = 50;
+    p.sampling.target_rel_ci = 0.5; /* met as soon as samples are taken */
+    CHECK(measure_point(&p, &m, NULL, NULL, err) == KERNEL_OK, "%s", err);
+    CHECK(m.count == 5, "stopped after %ld samples, want 5", m.count);
+    measurement_free(&m);
+    p.sampling.target_rel_ci = 1e-12; /* never met: runs to max_samples */
+    CHECK(measure_point(&p, &m, NULL, NULL, err) == KERNEL_OK, "%s", err);
+    CHECK(m.count == 50, "stopped after %ld samples, want 50", m.count);
+    measurement_free(&m);
+}
+
+static void test_auto_iterations(void)
+{
+    struct point p = make_point(&good, 8, 3);
+    struct measurement m;
+    char err[KERNEL_ERR_LEN] = "";
+    p.sampling.iterations = 0;
+    p.sampling.min_batch_time = 0.05; /* 1 ms a call: at least 50 calls */
+    CHECK(measure_point(&p, &m, NULL, NULL, err) == KERNEL_OK, "%s", err);
+    CHECK(m.iterations >= 50 && m.iterations <= 200, "iterations %ld", m.iterations);
+    CHECK(m.batch[0] >= 0.05, "batch %g", m.batch[0]);
+    measurement_free(&m);
+}
+
+/* Counts the data lines of a file; -1 if it does not exist. */
+static int count_lines(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    int lines = 0, c;
+    while ((c = fgetc(f)) != EOF)
+        lines += c == '\n';
+    fclose(f);
+    return lines;
+}
+
+static void test_failed_point_keeps_the_others(void)
+{
+    char dir[256], path[512];
+    snprintf(dir, sizeof dir, "%s/measure.%d", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
+             (int)getpid());
+    struct point points[3] = { make_point(&good, 8, 3), make_point(&wrong, 8, 3),
+                               make_point(&good, 16, 3) };
+    struct experiment e = { .name = "mixed", .script = "tests/unit/test_measure.c", .line = 1,
+                            .params = "{ fake }", .seed = "1", .points = points, .count = 3 };
+    struct run_options o = { .out_dir = dir, .profile = "test", .quiet = 1 };
+    CHECK(run_experiment(&e, &o) == EXIT_WRONG, "exit code says a result was wrong");
+    snprintf(path, sizeof path, "%s/mixed/summary.csv", dir);
+    CHECK(count_lines(path) == 3, "summary: header + 2 good points, got %d lines", count_lines(path));
+    snprintf(path, sizeof path, "%s/mixed/samples.csv", dir);
+    CHECK(count_lines(path) == 1 + 2 * 3, "samples: %d lines", count_lines(path));
+    snprintf(path, sizeof path, "%s/mixed/provenance.csv", dir);
+    CHECK(count_lines(path) > 5, "provenance: %d lines", count_lines(path));
+    snprintf(path, sizeof path, "%s/mixed/summary.csv.tmp", dir);
+    CHECK(count_lines(path) == -1, "no temporary file left");
+
+    struct experiment all_wrong = { .name = "allwrong", .script = "tests/unit/test_measure.c",
+                                    .params = "{}", .seed = "1", .points = &points[1], .count = 1 };
+    CHECK(run_experiment(&all_wrong, &o) == EXIT_WRONG, "exit code");
+    snprintf(path, sizeof path, "%s/allwrong/summary.csv", dir);
+    CHECK(count_lines(path) == -1, "nothing written when no point succeeded");
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    CHECK(system(cmd) == 0, "cleanup");
+}
+
+int main(void)
+{
+    test_good_point();
+    test_wrong_point_is_never_timed();
+    test_memory_guard();
+    test_adaptive_stop();
+    test_auto_iterations();
+    test_failed_point_keeps_the_others();
+    return check_report("measure");
+}
