@@ -148,26 +148,37 @@ end
 
 local function backend_info(name) return registry.backends[name] end
 
--- The impls to measure for (backend, op): the declared ones, or the default.
-local function impls_for(where, exp, decl, backend, op)
+-- The impls to measure for (backend, op): the declared ones this backend
+-- serves, or its default if none is declared. With several backends, an
+-- impl is measured on those that serve it, and each declared impl must be
+-- served by at least one of them.
+local function impls_for(where, exp, decl, backends, backend, op)
   local served = backend_info(backend).ops[op]
   local want = decl.impl
   if type(want) == "table" and not is_list(want) then want = want[op] end
   if want == nil then return { served[1] } end
   local list = is_list(want) and want or { want }
+  local out = {}
   for _, name in ipairs(list) do
     if type(name) ~= "string" then
       fail(where, "experiment '%s': field 'impl' must be a string, a list of strings or a table keyed by op, got %s",
            exp, describe(name))
     end
-    local ok = false
-    for _, s in ipairs(served) do if s == name then ok = true end end
-    if not ok then
+    local anywhere = false
+    for _, b in ipairs(backends) do
+      for _, s in ipairs(backend_info(b).ops[op] or {}) do
+        if s == name then
+          anywhere = true
+          if b == backend then out[#out + 1] = name end
+        end
+      end
+    end
+    if not anywhere then
       fail(where, "experiment '%s': backend '%s' has no impl '%s' for op '%s' (valid: %s)",
            exp, backend, name, op, table.concat(served, ", "))
     end
   end
-  return list
+  return out
 end
 
 local function check_impl_table(where, exp, decl)
@@ -245,7 +256,7 @@ local function expand(where, decl)
         if op == "outer_sum" then
           axes = lists.axis or fail(where, "experiment '%s': op 'outer_sum' needs field 'axis' (0 sums each column, 1 each row)", exp)
         end
-        for _, impl in ipairs(impls_for(where, exp, decl, backend, op)) do
+        for _, impl in ipairs(impls_for(where, exp, decl, lists.backend, backend, op)) do
           for _, axis in ipairs(axes) do
             for _, n in ipairs(lists.n) do
               for _, s in ipairs(sampling) do

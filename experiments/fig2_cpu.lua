@@ -1,0 +1,37 @@
+-- The article's Figure 2, third panel: PyTorch on the CPU, float32.
+-- torch.mm(matrix, vector) is a gemm with one column; torch.mm(x, y) then
+-- torch.sum(q, dim=0) forms the n x n product and sums each column (axis 0).
+--
+-- Profiles (runner run --profile NAME): "full" uses the article's sizes;
+-- "quick" (make paper's default, under 3 minutes on 2 cores) every 1900;
+-- "tiny" is for the tests. The article times 1000 calls per sample; on a
+-- CPU that would take weeks at n = 20000, so here a sample is as many calls
+-- as last min_batch_time seconds ("auto"): the time per call is what is
+-- compared.
+
+local sizes = ({
+  full  = range(1000, 20000, 500),
+  quick = range(1000, 20000, 1900),
+  tiny  = { 200, 400 },
+})[profile]
+assert(sizes, "profile must be full, quick or tiny")
+local batch = profile == "full" and 0.2 or 0.05
+
+experiment {
+  name = "fig2-cpu", backend = "openblas", dtype = "f32",
+  op = { "matvec", "outer_sum" }, axis = 0,
+  impl = { matvec = "gemm", outer_sum = "gemm" },
+  n = sizes, iterations = "auto", min_batch_time = batch,
+  samples = profile == "tiny" and 3 or 5, warmup = 1,
+}
+
+-- What explains the gap: the copy ceiling, gemv, the other axis, and the
+-- fused outer_sum that never forms the n x n product.
+experiment {
+  name = "fig2-cpu-ref", backend = "openblas", dtype = "f32",
+  op = { "copy", "matvec", "outer_sum" }, axis = { 0, 1 },
+  impl = { matvec = "gemv", outer_sum = { "gemm", "fused" } },
+  n = profile == "tiny" and { 400 } or { 1000, 2000, 5000, 10000, 15000, 20000 },
+  iterations = "auto", min_batch_time = batch,
+  samples = profile == "tiny" and 3 or 5, warmup = 1,
+}

@@ -1,0 +1,30 @@
+-- The article's Figure 2, first panel: CuPy on the GPU, float64.
+-- cupy.matmul(matrix, vector) and cupy.matmul(x, y) both call cuBLAS gemm
+-- (one column; k = 1). The article's text says this panel summed each
+-- column (axis 0); its listing shows axis=1, which fig3_gpu_f64.lua
+-- measures. 1000 calls per sample, as the article; CUDA events around each
+-- batch. The kernel has already run once, for its check, before timing.
+
+local sizes = ({
+  full  = range(1000, 20000, 500),
+  quick = range(1000, 20000, 1900),
+  tiny  = { 200, 400 },
+})[profile]
+assert(sizes, "profile must be full, quick or tiny")
+local iterations = profile == "tiny" and 2 or 1000
+
+experiment {
+  name = "fig2-gpu-f64", backend = "cublas", dtype = "f64",
+  op = { "matvec", "outer_sum" }, axis = 0,
+  impl = { matvec = "gemm", outer_sum = "gemm" },
+  n = sizes, iterations = iterations, samples = 5, warmup = 0,
+}
+
+-- The copy ceiling, gemv, our own kernels and the fused outer_sum.
+experiment {
+  name = "fig2-gpu-f64-ref", backend = { "cublas", "cuda" }, dtype = "f64",
+  op = { "copy", "matvec", "outer_sum" }, axis = { 0, 1 },
+  impl = { copy = "memcpy", matvec = { "gemv", "rowdot" }, outer_sum = { "materialized", "fused" } },
+  n = profile == "tiny" and { 400 } or { 1000, 2000, 5000, 10000, 15000, 20000 },
+  iterations = iterations, samples = 5, warmup = 0,
+}

@@ -1,0 +1,18 @@
+-- The article's Figure 3: the CuPy float64 panel with the summation over
+-- the other axis. The article's text says each row (axis 1), which is also
+-- what its listing (cupy.sum(q, axis=1)) shows for both figures; Figure 2's
+-- script measures axis 0, so that both axes are shown.
+
+local sizes = ({
+  full  = range(1000, 20000, 500),
+  quick = range(1000, 20000, 1900),
+  tiny  = { 200, 400 },
+})[profile]
+assert(sizes, "profile must be full, quick or tiny")
+
+experiment {
+  name = "fig3-gpu-f64", backend = "cublas", dtype = "f64",
+  op = { "matvec", "outer_sum" }, axis = 1,
+  impl = { matvec = "gemm", outer_sum = "gemm" },
+  n = sizes, iterations = profile == "tiny" and 2 or 1000, samples = 5, warmup = 0,
+}
