@@ -1,0 +1,4 @@
+experiment {
+  name = "maybe-gpu", backend = { "cpu", "cublas" }, dtype = "f32", op = "matvec", n = 64,
+  iterations = 2, samples = 2, optional = true,
+}

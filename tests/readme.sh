@@ -1,0 +1,33 @@
+#!/bin/sh
+# readme.sh RUNNER: every ```lua example in README.md must check out
+# (runner run --dry-run), and every documented summary column must be the
+# one the runner writes.
+set -u
+runner=$1
+cd "$(dirname "$0")/.."
+tmp=${FLOPBENCH_TEST_TMP:-/tmp}/readme.$$
+mkdir -p "$tmp"
+passed=0 failed=0
+awk -v dir="$tmp" '
+    /^```lua$/ { n++; file = sprintf("%s/example%02d.lua", dir, n); inside = 1; next }
+    /^```$/ && inside { inside = 0; close(file); next }
+    inside { print > file }
+' README.md
+for f in "$tmp"/example*.lua; do
+    [ -e "$f" ] || { failed=$((failed + 1)); echo "FAIL readme: no lua example found"; break; }
+    if "$runner" run "$f" --dry-run --profile tiny >/dev/null 2>"$tmp/err"; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        echo "FAIL readme: example $(basename "$f"):"
+        cat "$tmp/err"
+    fi
+done
+# The column table: each summary column appears as `name` in README.md.
+for col in $(grep -o '"[a-z_]*"' runner/run.c | sed -n '1,28p' | tr -d '"'); do
+    if grep -q "| \`$col\` " README.md; then passed=$((passed + 1)); else
+        failed=$((failed + 1)); echo "FAIL readme: column $col is not documented"; fi
+done
+rm -rf "$tmp"
+echo "RESULT readme $passed $failed 0"
+[ "$failed" -eq 0 ]
