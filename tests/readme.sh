@@ -24,7 +24,9 @@ for f in "$tmp"/example*.lua; do
     fi
 done
 # The column table: each summary column appears as `name` in README.md.
-for col in $(grep -o '"[a-z_]*"' runner/run.c | sed -n '1,28p' | tr -d '"'); do
+columns=$(awk '/summary_header\[\] = \{/ { on = 1; next } on && /\};/ { exit } on' runner/run.c |
+    grep -o '"[a-z0-9_]*"' | tr -d '"')
+for col in $columns; do
     if grep -q "| \`$col\` " README.md; then passed=$((passed + 1)); else
         failed=$((failed + 1)); echo "FAIL readme: column $col is not documented"; fi
 done
