@@ -1,0 +1,311 @@
+/* cpu_common.c: buffers, inputs, verification and timing of the CPU backends. */
+#define _POSIX_C_SOURCE 200809L
+#include "cpu_common.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host.h"
+#include "random.h"
+#include "reference.h"
+
+#define CPU_ALIGN 64
+#define CPU_MAX_THREADS 64
+#define CPU_GRAIN 16 /* chunks are multiples of this: one cache line of f32 */
+#define CPU_CHUNKS_PER_THREAD 8
+
+/* The buffers a point may allocate, in the order cpu_state names them. */
+enum cpu_buffer { BUF_A, BUF_X, BUF_Y, BUF_OUT, BUF_Q, BUF_ONES, BUF_REF, BUF_COUNT };
+
+/* Returns KERNEL_OK if p names an op, a dtype, n >= 1 and (outer_sum) an
+ * axis of 0 or 1; else KERNEL_ERROR and why in err. */
+static int cpu_check_point(const struct kernel_point *p, char *err)
+{
+    if ((unsigned)p->op >= OP_COUNT || (unsigned)p->dtype >= DTYPE_COUNT) {
+        snprintf(err, KERNEL_ERR_LEN, "unknown op %d or dtype %d", (int)p->op, (int)p->dtype);
+        return KERNEL_ERROR;
+    }
+    if (p->n < 1) {
+        snprintf(err, KERNEL_ERR_LEN, "n must be at least 1, got %ld", p->n);
+        return KERNEL_ERROR;
+    }
+    if (p->op == OP_OUTER_SUM && p->axis != 0 && p->axis != 1) {
+        snprintf(err, KERNEL_ERR_LEN, "outer_sum axis must be 0 or 1, got %d", p->axis);
+        return KERNEL_ERROR;
+    }
+    return KERNEL_OK;
+}
+
+int cpu_impl_lookup(const struct kernel_backend *b, const struct kernel_point *p, char *err)
+{
+    const char *const *impls = b->impls[p->op];
+    if (!impls) {
+        snprintf(err, KERNEL_ERR_LEN, "backend %s does not serve op %s", b->name,
+                 kernel_op_name(p->op));
+        return -1;
+    }
+    int k = p->impl ? kernel_impl_index(b, p->op, p->impl) : 0;
+    if (k < 0)
+        snprintf(err, KERNEL_ERR_LEN, "backend %s has no impl '%s' for op %s", b->name, p->impl,
+                 kernel_op_name(p->op));
+    return k;
+}
+
+/* Checks the point and asks the backend for its plan. */
+static int cpu_plan(cpu_plan_fn plan_point, const struct kernel_point *p, struct cpu_plan *plan,
+                    char *err)
+{
+    int status = cpu_check_point(p, err);
+    if (status != KERNEL_OK)
+        return status;
+    memset(plan, 0, sizeof *plan);
+    plan->threads = 1;
+    return plan_point(p, plan, err);
+}
+
+/* Bytes of each buffer the point allocates (0: none), in double so that a
+ * huge n cannot wrap around. */
+static void cpu_buffer_bytes(const struct kernel_point *p, const struct cpu_plan *plan,
+                             double bytes[BUF_COUNT])
+{
+    double n = (double)p->n, s = (double)kernel_dtype_size(p->dtype);
+    int copy = p->op == OP_COPY, outer = p->op == OP_OUTER_SUM;
+    bytes[BUF_A] = outer ? 0.0 : n * n * s;
+    bytes[BUF_X] = copy ? 0.0 : n * s;
+    bytes[BUF_Y] = outer ? n * s : 0.0;
+    bytes[BUF_OUT] = copy ? n * n * s : n * s;
+    bytes[BUF_Q] = plan->needs_q ? n * n * s : 0.0;
+    bytes[BUF_ONES] = plan->needs_ones ? n * s : 0.0;
+    bytes[BUF_REF] = copy ? 0.0 : n * (double)sizeof(double);
+}
+
+/* The sum of the buffers' bytes, each rounded up to the alignment. */
+static double cpu_need(const double bytes[BUF_COUNT])
+{
+    double need = 0.0;
+    for (int b = 0; b < BUF_COUNT; b++)
+        need += bytes[b] > 0.0 ? bytes[b] + CPU_ALIGN : 0.0;
+    return need;
+}
+
+int cpu_memory(cpu_plan_fn plan_point, const struct kernel_point *p, struct kernel_memory *m,
+               char *err)
+{
+    struct cpu_plan plan;
+    double bytes[BUF_COUNT];
+    int status = cpu_plan(plan_point, p, &plan, err);
+    if (status != KERNEL_OK)
+        return status;
+    cpu_buffer_bytes(p, &plan, bytes);
+    double need = cpu_need(bytes);
+    memset(m, 0, sizeof *m);
+    m->host_need = need < (double)(SIZE_MAX / 2) ? (size_t)need : SIZE_MAX / 2;
+    m->host_free = host_memory_free();
+    return KERNEL_OK;
+}
+
+/* Returns KERNEL_OK if need bytes fit in what the host has available (or
+ * that is unknown); else KERNEL_NO_MEMORY and why in err. */
+static int cpu_check_fit(double need, char *err)
+{
+    size_t avail = host_memory_free();
+    if (need < (double)(SIZE_MAX / 2) && (avail == 0 || need <= (double)avail))
+        return KERNEL_OK;
+    snprintf(err, KERNEL_ERR_LEN, "needs %.1f MB of host memory, %.1f MB available", need / 1e6,
+             (double)avail / 1e6);
+    return KERNEL_NO_MEMORY;
+}
+
+/* Allocates each buffer with a non-zero size, 64-byte aligned. Returns 0, or
+ * -1 with every buffer freed (and NULL) if one allocation failed. */
+static int cpu_alloc(const double bytes[BUF_COUNT], void *buf[BUF_COUNT])
+{
+    int failed = 0;
+    for (int b = 0; b < BUF_COUNT; b++) {
+        size_t size = ((size_t)bytes[b] + CPU_ALIGN - 1) / CPU_ALIGN * CPU_ALIGN;
+        buf[b] = size ? aligned_alloc(CPU_ALIGN, size) : NULL;
+        failed |= size && !buf[b];
+    }
+    if (!failed)
+        return 0;
+    for (int b = 0; b < BUF_COUNT; b++) {
+        free(buf[b]);
+        buf[b] = NULL;
+    }
+    return -1;
+}
+
+/* Fills count elements of dtype with ones. */
+static void cpu_fill_ones(void *v, enum kernel_dtype dtype, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        if (dtype == DTYPE_F64)
+            ((double *)v)[i] = 1.0;
+        else
+            ((float *)v)[i] = 1.0f;
+    }
+}
+
+/* Draws the point's inputs from its seed; the ones vector, if any, too. */
+static void cpu_fill_inputs(struct cpu_state *s)
+{
+    size_t n = (size_t)s->n;
+    enum kernel_dtype dt = s->p.dtype;
+    if (s->a)
+        random_fill(s->a, dt, n * n, s->p.seed, STREAM_MATRIX);
+    if (s->x)
+        random_fill(s->x, dt, n, s->p.seed, STREAM_X);
+    if (s->y)
+        random_fill(s->y, dt, n, s->p.seed, STREAM_Y);
+    if (s->ones)
+        cpu_fill_ones(s->ones, dt, n);
+}
+
+int cpu_setup(cpu_plan_fn plan_point, const struct kernel_point *p, void **state, char *err)
+{
+    struct cpu_plan plan;
+    double bytes[BUF_COUNT];
+    void *buf[BUF_COUNT];
+    *state = NULL;
+    int status = cpu_plan(plan_point, p, &plan, err);
+    if (status != KERNEL_OK)
+        return status;
+    cpu_buffer_bytes(p, &plan, bytes);
+    if ((status = cpu_check_fit(cpu_need(bytes), err)) != KERNEL_OK)
+        return status;
+    struct cpu_state *s = calloc(1, sizeof *s);
+    if (!s || cpu_alloc(bytes, buf) != 0) {
+        free(s);
+        snprintf(err, KERNEL_ERR_LEN, "out of host memory for n = %ld", p->n);
+        return KERNEL_NO_MEMORY;
+    }
+    *s = (struct cpu_state){ .p = *p, .n = p->n, .a = buf[BUF_A], .x = buf[BUF_X],
+                             .y = buf[BUF_Y], .out = buf[BUF_OUT], .q = buf[BUF_Q],
+                             .ones = buf[BUF_ONES], .ref = buf[BUF_REF], .plan = plan };
+    s->p.impl = plan.impl;
+    cpu_fill_inputs(s);
+    *state = s;
+    return KERNEL_OK;
+}
+
+/* Runs the plan's untimed preparation, if any. */
+static void cpu_enter(const struct cpu_state *s)
+{
+    if (s->plan.enter)
+        s->plan.enter(s);
+}
+
+int cpu_verify(void *state, struct kernel_check *check, char *err)
+{
+    const struct cpu_state *s = state;
+    size_t n = (size_t)s->n, count = s->p.op == OP_COPY ? n * n : n;
+    enum kernel_dtype dt = s->p.dtype;
+    cpu_enter(s);
+    reference_poison(s->out, dt, count);
+    if (s->q)
+        reference_poison(s->q, dt, n * n);
+    s->plan.call(s);
+    if (s->p.op == OP_COPY)
+        return reference_compare_copy(dt, count, s->out, s->a, check, err);
+    if (s->p.op == OP_MATVEC)
+        reference_matvec(dt, s->n, s->a, s->x, s->ref);
+    else
+        reference_outer_sum(dt, s->n, s->p.axis, s->x, s->y, s->ref);
+    return reference_compare(dt, count, s->out, s->ref, check, err);
+}
+
+int cpu_run(void *state, long iterations, double *seconds, char *err)
+{
+    const struct cpu_state *s = state;
+    if (iterations < 1) {
+        snprintf(err, KERNEL_ERR_LEN, "iterations must be at least 1, got %ld", iterations);
+        return KERNEL_ERROR;
+    }
+    cpu_enter(s);
+    double start = host_clock_seconds();
+    for (long k = 0; k < iterations; k++)
+        s->plan.call(s);
+    *seconds = host_clock_seconds() - start;
+    return KERNEL_OK;
+}
+
+void cpu_teardown(void *state)
+{
+    struct cpu_state *s = state;
+    if (!s)
+        return;
+    free(s->a);
+    free(s->x);
+    free(s->y);
+    free(s->out);
+    free(s->q);
+    free(s->ones);
+    free(s->ref);
+    free(s);
+}
+
+void cpu_describe_build(kernel_fact_fn fact, void *ctx)
+{
+    const char *isa =
+#if defined(__AVX512F__)
+        "avx512f fma";
+#elif defined(__AVX2__) && defined(__FMA__)
+        "avx2 fma";
+#elif defined(__AVX__)
+        "avx";
+#elif defined(__x86_64__)
+        "sse2";
+#else
+        "generic";
+#endif
+    fact(ctx, "cpu_kernel_isa", isa);
+}
+
+void cpu_copy_memcpy(const struct cpu_state *s)
+{
+    size_t n = (size_t)s->n;
+    memcpy(s->out, s->a, n * n * kernel_dtype_size(s->p.dtype));
+}
+
+/* The work of one cpu_parallel call: threads take chunks of outputs from
+ * next until none is left, so a thread slowed by other work takes fewer. */
+struct cpu_work {
+    const struct cpu_state *s;
+    cpu_range_fn fn;
+    long chunk;
+    atomic_long next;
+};
+
+/* Runs chunks until the outputs run out; the start routine of each thread. */
+static void *cpu_work_run(void *arg)
+{
+    struct cpu_work *w = arg;
+    long n = w->s->n, lo;
+    while ((lo = atomic_fetch_add(&w->next, w->chunk)) < n)
+        w->fn(w->s, lo, lo + w->chunk < n ? lo + w->chunk : n);
+    return NULL;
+}
+
+void cpu_parallel(const struct cpu_state *s, cpu_range_fn fn)
+{
+    int threads = s->plan.threads < CPU_MAX_THREADS ? s->plan.threads : CPU_MAX_THREADS;
+    if (threads <= 1 || s->n <= CPU_GRAIN) {
+        fn(s, 0, s->n);
+        return;
+    }
+    long chunk = (s->n / (CPU_CHUNKS_PER_THREAD * threads) + CPU_GRAIN - 1) / CPU_GRAIN * CPU_GRAIN;
+    struct cpu_work w = { .s = s, .fn = fn, .chunk = chunk > CPU_GRAIN ? chunk : CPU_GRAIN };
+    atomic_init(&w.next, 0);
+    pthread_t tid[CPU_MAX_THREADS];
+    int started[CPU_MAX_THREADS] = { 0 };
+    for (int t = 1; t < threads; t++)
+        started[t] = pthread_create(&tid[t], NULL, cpu_work_run, &w) == 0;
+    cpu_work_run(&w);
+    for (int t = 1; t < threads; t++)
+        if (started[t])
+            pthread_join(tid[t], NULL);
+}

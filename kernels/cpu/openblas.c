@@ -1,0 +1,188 @@
+/* openblas.c: the openblas backend: what a framework does on the CPU.
+ *
+ * matvec by gemv, or by gemm with one column (as torch.mm calls it);
+ * outer_sum by gemm with k = 1 writing the n x n product q (beta = 0), then
+ * q summed along the axis by gemv against a vector of ones (both transposes
+ * of gemv stream q at memory speed); or fused: our own kernel that forms
+ * every product in registers and never stores q. point->threads sets
+ * OpenBLAS's threads (0: its default), and the threads of the fused kernel. */
+#include <stdio.h>
+#include <string.h>
+
+#include <cblas.h>
+
+#include "cpu_common.h"
+
+#define T float
+#define SFX f32
+#include "fused_loops.h"
+#undef T
+#undef SFX
+#define T double
+#define SFX f64
+#include "fused_loops.h"
+#undef T
+#undef SFX
+
+/* Below this n the fused kernel runs on one thread: starting and joining a
+ * thread (about 40 us here) costs more than it saves. Measured on 2 cores:
+ * two threads lose at n = 1000, win by 15% at 2000 and by 1.9x at 8000. */
+#define FUSED_PARALLEL_MIN_N 2048
+
+/* Calls cblas_s<fn> or cblas_d<fn> by dtype; the arguments are the same. */
+#define BLAS(dtype, fn, ...) \
+    ((dtype) == DTYPE_F64 ? cblas_d##fn(__VA_ARGS__) : cblas_s##fn(__VA_ARGS__))
+
+extern const struct kernel_backend backend_openblas;
+
+/* OpenBLAS's thread count before we first changed it (OPENBLAS_NUM_THREADS
+ * or the core count). */
+static int openblas_default_threads(void)
+{
+    static int threads;
+    if (threads == 0)
+        threads = openblas_get_num_threads();
+    return threads > 0 ? threads : 1;
+}
+
+/* The threads a point asks for: its own, or OpenBLAS's default for 0. */
+static int openblas_point_threads(const struct kernel_point *p)
+{
+    return p && p->threads > 0 ? p->threads : openblas_default_threads();
+}
+
+/* Sets OpenBLAS's threads for the point; untimed, before each batch, since
+ * another point may have changed them. */
+static void openblas_enter(const struct cpu_state *s)
+{
+    int want = openblas_point_threads(&s->p);
+    if (openblas_get_num_threads() != want)
+        openblas_set_num_threads(want);
+}
+
+/* out = A x by gemv. */
+static void openblas_matvec_gemv(const struct cpu_state *s)
+{
+    blasint n = (blasint)s->n;
+    BLAS(s->p.dtype, gemv, CblasRowMajor, CblasNoTrans, n, n, 1.0, s->a, n, s->x, 1, 0.0, s->out,
+         1);
+}
+
+/* out = A x by gemm: (n x n) times (n x 1). */
+static void openblas_matvec_gemm(const struct cpu_state *s)
+{
+    blasint n = (blasint)s->n;
+    BLAS(s->p.dtype, gemm, CblasRowMajor, CblasNoTrans, CblasNoTrans, n, 1, n, 1.0, s->a, n, s->x,
+         1, 0.0, s->out, 1);
+}
+
+/* q = x y^T by gemm with k = 1 and beta = 0; then out = q^T 1 (axis 0, the
+ * column sums) or q 1 (axis 1, the row sums) by gemv. */
+static void openblas_outer_gemm(const struct cpu_state *s)
+{
+    blasint n = (blasint)s->n;
+    enum kernel_dtype dt = s->p.dtype;
+    BLAS(dt, gemm, CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, 1, 1.0, s->x, 1, s->y, n, 0.0,
+         s->q, n);
+    BLAS(dt, gemv, CblasRowMajor, s->p.axis == 0 ? CblasTrans : CblasNoTrans, n, n, 1.0, s->q, n,
+         s->ones, 1, 0.0, s->out, 1);
+}
+
+/* The fused sums for outputs [lo, hi): rows of x y^T (axis 1), or of y x^T
+ * (axis 0, the columns of x y^T). */
+static void openblas_fused_range(const struct cpu_state *s, long lo, long hi)
+{
+    const void *u = s->p.axis == 0 ? s->y : s->x, *v = s->p.axis == 0 ? s->x : s->y;
+    if (s->p.dtype == DTYPE_F64)
+        fused_rows_f64(u, v, s->out, s->n, lo, hi);
+    else
+        fused_rows_f32(u, v, s->out, s->n, lo, hi);
+}
+
+/* The fused outer_sum, its outputs split across the plan's threads. */
+static void openblas_outer_fused(const struct cpu_state *s)
+{
+    cpu_parallel(s, openblas_fused_range);
+}
+
+static const char *const copy_impls[] = { "memcpy", NULL };
+static const char *const matvec_impls[] = { "gemv", "gemm", NULL };
+static const char *const outer_sum_impls[] = { "gemm", "fused", NULL };
+
+/* calls[op][impl], impl indexed as in the impl lists above. */
+static const cpu_call_fn openblas_calls[OP_COUNT][2] = {
+    [OP_COPY] = { cpu_copy_memcpy },
+    [OP_MATVEC] = { openblas_matvec_gemv, openblas_matvec_gemm },
+    [OP_OUTER_SUM] = { openblas_outer_gemm, openblas_outer_fused },
+};
+
+/* Picks the call for the point; BLAS takes int sizes, so n must fit one. */
+static int openblas_plan_point(const struct kernel_point *p, struct cpu_plan *plan, char *err)
+{
+    int k = cpu_impl_lookup(&backend_openblas, p, err);
+    if (k < 0)
+        return KERNEL_ERROR;
+    if (p->n > 2147483647L) {
+        snprintf(err, KERNEL_ERR_LEN, "n = %ld is beyond OpenBLAS's int sizes", p->n);
+        return KERNEL_ERROR;
+    }
+    plan->impl = backend_openblas.impls[p->op][k];
+    plan->call = openblas_calls[p->op][k];
+    plan->enter = openblas_enter;
+    plan->needs_q = plan->needs_ones = plan->call == openblas_outer_gemm;
+    if (plan->call == openblas_outer_fused && p->n >= FUSED_PARALLEL_MIN_N)
+        plan->threads = openblas_point_threads(p);
+    return KERNEL_OK;
+}
+
+/* Always 1: OpenBLAS is linked in. */
+static int openblas_available(char *reason)
+{
+    reason[0] = '\0';
+    return 1;
+}
+
+static int openblas_memory_point(const struct kernel_point *p, struct kernel_memory *m, char *err)
+{
+    return cpu_memory(openblas_plan_point, p, m, err);
+}
+
+static int openblas_setup_point(const struct kernel_point *p, void **state, char *err)
+{
+    return cpu_setup(openblas_plan_point, p, state, err);
+}
+
+/* Reports OpenBLAS's version, build configuration, core and the threads the
+ * point runs with (set here as the point will set them). */
+static void openblas_describe(const struct kernel_point *p, kernel_fact_fn fact, void *ctx)
+{
+    char buf[64] = "unknown";
+    const char *config = openblas_get_config();
+    int threads = openblas_point_threads(p);
+    openblas_set_num_threads(threads);
+    if (config)
+        sscanf(config, "OpenBLAS %63s", buf);
+    fact(ctx, "openblas_version", buf);
+    fact(ctx, "openblas_config", config ? config : "unknown");
+    snprintf(buf, sizeof buf, "%d", openblas_get_num_threads());
+    fact(ctx, "openblas_threads", buf);
+    const char *core = openblas_get_corename();
+    fact(ctx, "openblas_corename", core ? core : "unknown");
+    snprintf(buf, sizeof buf, "%d", p && p->n < FUSED_PARALLEL_MIN_N ? 1 : threads);
+    fact(ctx, "fused_threads", buf);
+    cpu_describe_build(fact, ctx);
+}
+
+const struct kernel_backend backend_openblas = {
+    .name = "openblas",
+    .summary = "OpenBLAS gemv/gemm, and a fused outer_sum of our own (threaded)",
+    .impls = { [OP_COPY] = copy_impls, [OP_MATVEC] = matvec_impls,
+               [OP_OUTER_SUM] = outer_sum_impls },
+    .available = openblas_available,
+    .memory = openblas_memory_point,
+    .setup = openblas_setup_point,
+    .verify = cpu_verify,
+    .run = cpu_run,
+    .teardown = cpu_teardown,
+    .describe = openblas_describe,
+};
