@@ -1,0 +1,191 @@
+/* test_kernels.c: every backend, op, impl, dtype and axis this binary has,
+ * set up, verified against the float64 reference, run and torn down at a few
+ * sizes (1, tails, and a thousand or so). A backend that cannot run here is
+ * one SKIP with its reason. Then the CPU backends' refusals, and the FLOP and
+ * byte counts worked out by hand. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "kernel.h"
+
+static const long cpu_sizes[] = { 1, 7, 1000, 1023, 0 };
+static const long gpu_sizes[] = { 1, 7, 1000, 1023, 4097, 0 };
+
+/* 1 for the GPU backends, which are also tried at n = 4097. */
+static int is_gpu(const struct kernel_backend *b)
+{
+    return strcmp(b->name, "cublas") == 0 || strcmp(b->name, "cuda") == 0;
+}
+
+/* "openblas outer_sum fused f32 axis 0 n 7" into buf. */
+static const char *point_label(const struct kernel_backend *b, const struct kernel_point *p,
+                               char *buf, size_t len)
+{
+    snprintf(buf, len, "%s %s %s %s axis %d n %ld", b->name, kernel_op_name(p->op), p->impl,
+             kernel_dtype_name(p->dtype), p->axis, p->n);
+    return buf;
+}
+
+/* Verifies and times one point that is set up; checks each step. */
+static void test_state(const struct kernel_backend *b, void *state, const char *label)
+{
+    char err[KERNEL_ERR_LEN] = "";
+    struct kernel_check c = { -1.0, -1.0, -1 };
+    int status = b->verify(state, &c, err);
+    CHECK(status == KERNEL_OK, "%s: verify returned %d: %s", label, status, err);
+    CHECK(c.unwritten == 0, "%s: %ld outputs unwritten", label, c.unwritten);
+    CHECK(c.rel_err >= 0.0 && c.rel_err <= c.tolerance, "%s: rel_err %g, tolerance %g", label,
+          c.rel_err, c.tolerance);
+    double seconds = 0.0;
+    status = b->run(state, 2, &seconds, err);
+    CHECK(status == KERNEL_OK && seconds > 0.0, "%s: run returned %d after %g s: %s", label, status,
+          seconds, err);
+}
+
+/* Runs one point through memory, setup, verify, run and teardown. */
+static void test_point(const struct kernel_backend *b, const struct kernel_point *p)
+{
+    char err[KERNEL_ERR_LEN] = "", label[160];
+    point_label(b, p, label, sizeof label);
+    struct kernel_memory m = { 0 };
+    int status = b->memory(p, &m, err);
+    CHECK(status == KERNEL_OK && m.host_need + m.device_need > 0,
+          "%s: memory returned %d (need %zu host, %zu device): %s", label, status, m.host_need,
+          m.device_need, err);
+    void *state = NULL;
+    status = b->setup(p, &state, err);
+    CHECK(status == KERNEL_OK && state != NULL, "%s: setup returned %d: %s", label, status, err);
+    if (status != KERNEL_OK)
+        return;
+    test_state(b, state, label);
+    b->teardown(state);
+}
+
+/* Every impl, dtype, axis and size of one op of one backend. */
+static void test_op(const struct kernel_backend *b, enum kernel_op op)
+{
+    const long *sizes = is_gpu(b) ? gpu_sizes : cpu_sizes;
+    int axes = op == OP_OUTER_SUM ? 2 : 1;
+    for (int k = 0; b->impls[op] && b->impls[op][k]; k++)
+        for (int dt = 0; dt < DTYPE_COUNT; dt++)
+            for (int axis = 0; axis < axes; axis++)
+                for (int s = 0; sizes[s]; s++) {
+                    struct kernel_point p = {
+                        .op = op, .dtype = (enum kernel_dtype)dt, .n = sizes[s],
+                        .axis = op == OP_OUTER_SUM ? axis : -1, .impl = b->impls[op][k],
+                        .seed = 42 + (uint64_t)s,
+                    };
+                    test_point(b, &p);
+                }
+}
+
+/* Every op of every backend compiled in; one SKIP for a backend not here. */
+static void test_backends(void)
+{
+    const struct kernel_backend *const *all = kernel_backends();
+    for (int i = 0; all[i]; i++) {
+        char reason[KERNEL_ERR_LEN] = "";
+        if (!all[i]->available(reason)) {
+            SKIP("%s: %s", all[i]->name, reason);
+            continue;
+        }
+        for (int op = 0; op < OP_COUNT; op++)
+            test_op(all[i], (enum kernel_op)op);
+    }
+}
+
+/* A CPU backend refuses a bad impl, n = 0 and a point too big to allocate,
+ * leaving no state; run refuses zero iterations. */
+static void test_refusals(const char *name)
+{
+    const struct kernel_backend *b = kernel_backend_find(name);
+    CHECK(b != NULL, "backend %s is compiled in", name);
+    if (!b)
+        return;
+    char err[KERNEL_ERR_LEN] = "";
+    struct kernel_point p = { .op = OP_MATVEC, .dtype = DTYPE_F32, .axis = -1, .n = 8,
+                              .impl = "no-such-impl", .seed = 1 };
+    void *state = (void *)&p;
+    CHECK(b->setup(&p, &state, err) == KERNEL_ERROR && !state, "%s: bad impl refused", name);
+    CHECK(strstr(err, "no-such-impl") != NULL, "%s: the error names the impl: %s", name, err);
+    p.impl = b->impls[OP_MATVEC][0];
+    p.n = 0;
+    CHECK(b->setup(&p, &state, err) == KERNEL_ERROR && !state, "%s: n = 0 refused", name);
+    p.n = 100000000L; /* 4e16 bytes */
+    struct kernel_memory m = { 0 };
+    CHECK(b->memory(&p, &m, err) == KERNEL_OK && m.host_need > m.host_free,
+          "%s: memory says %zu needed, %zu free", name, m.host_need, m.host_free);
+    CHECK(b->setup(&p, &state, err) == KERNEL_NO_MEMORY && !state, "%s: huge n refused: %s", name,
+          err);
+    p.n = 8;
+    double seconds = 0.0;
+    if (b->setup(&p, &state, err) == KERNEL_OK) {
+        CHECK(b->run(state, 0, &seconds, err) == KERNEL_ERROR, "%s: zero iterations refused", name);
+        b->teardown(state);
+    }
+}
+
+/* Keeps the value of one fact reported by describe(). */
+struct fact_find {
+    const char *key;
+    char value[256];
+};
+
+static void fact_find(void *ctx, const char *key, const char *value)
+{
+    struct fact_find *f = ctx;
+    if (strcmp(key, f->key) == 0)
+        snprintf(f->value, sizeof f->value, "%s", value);
+}
+
+/* The fused outer_sum on explicit thread counts, large enough to be split
+ * across them (with a tail), and the thread count describe() reports. */
+static void test_openblas_threads(void)
+{
+    const struct kernel_backend *b = kernel_backend_find("openblas");
+    if (!b)
+        return;
+    for (int threads = 1; threads <= 3; threads++)
+        for (int axis = 0; axis < 2; axis++) {
+            struct kernel_point p = { .op = OP_OUTER_SUM, .dtype = DTYPE_F64, .axis = axis,
+                                      .n = 4097, .impl = "fused", .seed = 7, .threads = threads };
+            test_point(b, &p);
+            struct fact_find f = { "openblas_threads", "" };
+            b->describe(&p, fact_find, &f);
+            CHECK(atoi(f.value) == threads, "openblas_threads is %s, want %d", f.value, threads);
+        }
+    struct fact_find f = { "openblas_version", "" };
+    b->describe(NULL, fact_find, &f);
+    CHECK(f.value[0] != '\0' && strcmp(f.value, "unknown") != 0, "openblas_version: %s", f.value);
+}
+
+/* kernel_flops and kernel_bytes, worked out by hand. */
+static void test_counts(void)
+{
+    struct kernel_point p = { .op = OP_MATVEC, .dtype = DTYPE_F32, .axis = -1, .n = 1000 };
+    CHECK_NEAR(kernel_flops(&p), 1999000.0, 0.0);   /* 2 * 1000^2 - 1000 */
+    CHECK_NEAR(kernel_bytes(&p), 4008000.0, 0.0);   /* 4 * (1000^2 + 2 * 1000) */
+    p = (struct kernel_point){ .op = OP_COPY, .dtype = DTYPE_F64, .n = 3 };
+    CHECK_NEAR(kernel_flops(&p), 0.0, 0.0);
+    CHECK_NEAR(kernel_bytes(&p), 144.0, 0.0);       /* 2 * 8 * 9 */
+    p = (struct kernel_point){ .op = OP_OUTER_SUM, .dtype = DTYPE_F64, .axis = 0, .n = 10,
+                               .impl = "gemm" };
+    CHECK_NEAR(kernel_flops(&p), 190.0, 0.0);       /* 2 * 100 - 10 */
+    CHECK_NEAR(kernel_bytes(&p), 1840.0, 0.0);      /* 8 * (200 + 30) */
+    p.impl = "fused";
+    CHECK_NEAR(kernel_bytes(&p), 240.0, 0.0);       /* 3 * 8 * 10 */
+    p.dtype = DTYPE_F32;
+    p.impl = "materialized";
+    CHECK_NEAR(kernel_bytes(&p), 920.0, 0.0);       /* 4 * (200 + 30) */
+}
+
+int main(void)
+{
+    test_backends();
+    test_refusals("cpu");
+    test_refusals("openblas");
+    test_openblas_threads();
+    test_counts();
+    return check_report("kernels");
+}

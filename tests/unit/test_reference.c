@@ -1,0 +1,121 @@
+/* test_reference.c: the float64 reference itself, on inputs small enough to
+ * work out by hand, and its comparisons: a corrupted element, an unwritten
+ * (NaN) element and an inexact copy are each caught. */
+#include <float.h>
+#include <math.h>
+#include <string.h>
+
+#include "check.h"
+#include "reference.h"
+
+/* [[1 2] [3 4]] [5 6]^T = [17 39], in both dtypes. */
+static void test_matvec(void)
+{
+    const double a64[] = { 1, 2, 3, 4 }, x64[] = { 5, 6 };
+    const float a32[] = { 1, 2, 3, 4 }, x32[] = { 5, 6 };
+    double out[2];
+    reference_matvec(DTYPE_F64, 2, a64, x64, out);
+    CHECK_NEAR(out[0], 17.0, 0.0);
+    CHECK_NEAR(out[1], 39.0, 0.0);
+    reference_matvec(DTYPE_F32, 2, a32, x32, out);
+    CHECK_NEAR(out[0], 17.0, 0.0);
+    CHECK_NEAR(out[1], 39.0, 0.0);
+}
+
+/* x = [1 2 3], y = [4 5 6]: x y^T = [[4 5 6] [8 10 12] [12 15 18]]; its
+ * column sums (axis 0) are [24 30 36], its row sums (axis 1) [15 30 45]. */
+static void test_outer_sum(void)
+{
+    const double x64[] = { 1, 2, 3 }, y64[] = { 4, 5, 6 };
+    const float x32[] = { 1, 2, 3 }, y32[] = { 4, 5, 6 };
+    const double cols[] = { 24, 30, 36 }, rows[] = { 15, 30, 45 };
+    double out[3];
+    reference_outer_sum(DTYPE_F64, 3, 0, x64, y64, out);
+    for (int k = 0; k < 3; k++)
+        CHECK_NEAR(out[k], cols[k], 0.0);
+    reference_outer_sum(DTYPE_F64, 3, 1, x64, y64, out);
+    for (int k = 0; k < 3; k++)
+        CHECK_NEAR(out[k], rows[k], 0.0);
+    reference_outer_sum(DTYPE_F32, 3, 0, x32, y32, out);
+    for (int k = 0; k < 3; k++)
+        CHECK_NEAR(out[k], cols[k], 0.0);
+    reference_outer_sum(DTYPE_F32, 3, 1, x32, y32, out);
+    for (int k = 0; k < 3; k++)
+        CHECK_NEAR(out[k], rows[k], 0.0);
+}
+
+/* The tolerance grows with n, is tighter for f64, and never below 64 eps. */
+static void test_tolerance(void)
+{
+    CHECK(reference_tolerance(DTYPE_F32, 1000000) > reference_tolerance(DTYPE_F32, 1000),
+          "f32 tolerance grows with n");
+    CHECK(reference_tolerance(DTYPE_F64, 1000000) > reference_tolerance(DTYPE_F64, 1000),
+          "f64 tolerance grows with n");
+    CHECK(reference_tolerance(DTYPE_F64, 1000) < reference_tolerance(DTYPE_F32, 1000),
+          "f64 tolerance is tighter than f32");
+    CHECK_NEAR(reference_tolerance(DTYPE_F32, 1), 64.0 * FLT_EPSILON, 0.0);
+    CHECK_NEAR(reference_tolerance(DTYPE_F64, 1000000), 8.0 * DBL_EPSILON * 1000.0, 1e-25);
+}
+
+/* Poison is NaN everywhere, in both dtypes. */
+static void test_poison(void)
+{
+    float f[5];
+    double d[5];
+    reference_poison(f, DTYPE_F32, 5);
+    reference_poison(d, DTYPE_F64, 5);
+    int nan = 1;
+    for (int k = 0; k < 5; k++)
+        nan &= isnan(f[k]) && isnan(d[k]);
+    CHECK(nan, "every poisoned element is NaN");
+}
+
+/* An exact output passes with rel_err 0; rounding within tolerance passes;
+ * a corrupted element and a NaN fail, the NaN counted as unwritten. */
+static void test_compare(void)
+{
+    const double ref[] = { 1, 2, 3, 4 };
+    float out[] = { 1, 2, 3, 4 };
+    char err[KERNEL_ERR_LEN] = "";
+    struct kernel_check c;
+    CHECK(reference_compare(DTYPE_F32, 4, out, ref, &c, err) == KERNEL_OK, "exact: %s", err);
+    CHECK_NEAR(c.rel_err, 0.0, 0.0);
+    CHECK(c.unwritten == 0, "exact: %ld unwritten", c.unwritten);
+    out[2] = nextafterf(3.0f, 4.0f);
+    CHECK(reference_compare(DTYPE_F32, 4, out, ref, &c, err) == KERNEL_OK, "one ulp: %s", err);
+    out[2] = 3.01f;
+    CHECK(reference_compare(DTYPE_F32, 4, out, ref, &c, err) == KERNEL_WRONG, "corrupted caught");
+    CHECK(c.rel_err > c.tolerance, "rel_err %g over tolerance %g", c.rel_err, c.tolerance);
+    CHECK(strstr(err, "relative error") != NULL, "the error says why: %s", err);
+    out[2] = 3.0f;
+    out[1] = NAN;
+    CHECK(reference_compare(DTYPE_F32, 4, out, ref, &c, err) == KERNEL_WRONG, "NaN caught");
+    CHECK(c.unwritten == 1, "one unwritten, got %ld", c.unwritten);
+    CHECK(strstr(err, "not written") != NULL, "the error says why: %s", err);
+}
+
+/* A copy must be bit-exact: one ulp off in one element fails. */
+static void test_compare_copy(void)
+{
+    const double src[] = { 0.25, 0.5, 0.75 };
+    double dst[] = { 0.25, 0.5, 0.75 };
+    char err[KERNEL_ERR_LEN] = "";
+    struct kernel_check c;
+    CHECK(reference_compare_copy(DTYPE_F64, 3, dst, src, &c, err) == KERNEL_OK, "exact copy");
+    CHECK(c.unwritten == 0 && c.rel_err == 0.0, "exact copy: %ld wrong", c.unwritten);
+    dst[1] = nextafter(0.5, 1.0);
+    CHECK(reference_compare_copy(DTYPE_F64, 3, dst, src, &c, err) == KERNEL_WRONG, "one ulp off");
+    CHECK(c.unwritten == 1, "one element differs, got %ld", c.unwritten);
+    CHECK(strstr(err, "first at 1") != NULL, "the error names the element: %s", err);
+}
+
+int main(void)
+{
+    test_matvec();
+    test_outer_sum();
+    test_tolerance();
+    test_poison();
+    test_compare();
+    test_compare_copy();
+    return check_report("reference");
+}
