@@ -1,0 +1,356 @@
+-- report.lua: `runner report SPEC.lua [options] SCRIPT.lua...` turns the
+-- results of the experiments the scripts declare into what the paper
+-- inputs: macros.tex, claims.tex, bytes.tex, listings.tex, artifact.tex,
+-- claims.txt and one gnuplot script per figure, all under --out.
+--
+-- A file is rewritten only when its text changes (through a temporary
+-- name and a rename, so never torn): make then redoes only what a change
+-- reaches. Nothing here measures; a claim that fails is reported, never
+-- an error. Errors are mistakes in the spec or the scripts, and name the
+-- file and line.
+
+local native = require "report.native"
+local flopbench = require "flopbench"
+local registry = require "flopbench.registry"
+local data = require "report_data"
+local claims = require "report_claims"
+local plot = require "report_plot"
+local tex = require "report_tex"
+
+local M = {}
+local fail = data.fail
+local order_claims
+
+local usage = [[
+usage: runner report SPEC.lua [--out DIR] [--profile NAME] [--results DIR]
+                     [--recorded DIR] [--tag TAG] SCRIPT.lua...
+  SPEC.lua        the figures (reports/paper.lua)
+  SCRIPT.lua...   the experiment scripts whose results and claims the report reads
+  --out DIR       where the generated files go (default build/paper/gen)
+  --profile NAME  the profile the scripts are declared with (default quick)
+  --results DIR   this build's results for this host: measured here, read first
+                  (default build/results/NAME/TAG)
+  --recorded DIR  recorded results, one folder per host (default results)
+  --tag TAG       this host's folder under the recorded results (default: runner host-tag)]]
+
+local function parse_args(argv)
+  local opt = { scripts = {}, out = "build/paper/gen", profile = "quick", recorded = "results" }
+  local valued = { ["--out"] = "out", ["--profile"] = "profile", ["--results"] = "results",
+                   ["--recorded"] = "recorded", ["--tag"] = "tag" }
+  local i = 1
+  while i <= #argv do
+    local a = argv[i]
+    if a == "--help" or a == "-h" then
+      io.stdout:write(usage, "\n")
+      return nil
+    elseif valued[a] then
+      if not argv[i + 1] then fail("runner report: option %s needs a value\n%s", a, usage) end
+      opt[valued[a]] = argv[i + 1]
+      i = i + 1
+    elseif a:sub(1, 1) == "-" then
+      fail("runner report: unknown option '%s'\n%s", a, usage)
+    elseif not opt.spec then
+      opt.spec = a
+    else
+      opt.scripts[#opt.scripts + 1] = a
+    end
+    i = i + 1
+  end
+  if not opt.spec then fail("runner report: needs a SPEC.lua\n%s", usage) end
+  opt.tag = opt.tag or native.host_tag()
+  opt.results = opt.results or data.join("build/results", opt.profile, opt.tag)
+  opt.version = native.version()
+  return opt
+end
+
+---------------------------------------------------------------------------
+-- The spec: figure{} and bytes_table{} declarations, run in a sandbox.
+
+local function position(level)
+  local info = debug.getinfo(level + 1, "Sl")
+  return info and string.format("%s:%d: ", info.short_src, info.currentline) or ""
+end
+
+local figure_fields = { file = true, kind = true, experiment = true, series = true, size = true,
+                        calls = true, figures = true }
+
+-- A legend{} figure: the figures it names (declared before it) share it
+-- and draw no key of their own.
+local function check_legend(where, f, files)
+  if type(f.figures) ~= "table" or #f.figures == 0 then
+    fail("%sfigure '%s': a legend needs field 'figures', the files of the figures it serves", where, f.file)
+  end
+  f.members = {}
+  for _, name in ipairs(f.figures) do
+    local member = files[name]
+    if type(member) ~= "table" or member.kind == "legend" then
+      fail("%sfigure '%s': '%s' is not a figure declared before it", where, f.file, tostring(name))
+    end
+    member.key = false
+    f.members[#f.members + 1] = member
+  end
+  f.where = where
+end
+
+local function check_figure(where, f, files)
+  if type(f) ~= "table" then fail("%sfigure: expects a table", where) end
+  for k in pairs(f) do
+    if not figure_fields[k] then
+      fail("%sfigure: unknown field '%s' (valid: calls, experiment, figures, file, kind, series, size)",
+           where, tostring(k))
+    end
+  end
+  if type(f.file) ~= "string" or not f.file:match("^[%w_-]+$") then
+    fail("%sfigure: field 'file' must be a name of letters, digits, '-' and '_'", where)
+  end
+  if files[f.file] then fail("%sfigure '%s': declared twice", where, f.file) end
+  files[f.file] = f
+  if not plot.kinds[f.kind] then
+    fail("%sfigure '%s': field 'kind' must be \"runtime\", \"bandwidth\" or \"legend\", got %s", where,
+         f.file, tostring(f.kind))
+  end
+  if f.kind == "legend" then return check_legend(where, f, files) end
+  if type(f.experiment) ~= "string" then
+    fail("%sfigure '%s': field 'experiment' must be an experiment's name", where, f.file)
+  end
+  if f.series ~= nil and type(f.series) ~= "table" then
+    fail("%sfigure '%s': field 'series' must be a list of selectors such as { op = \"matvec\" }",
+         where, f.file)
+  end
+  for i, sel in ipairs(f.series or {}) do
+    if type(sel) ~= "table" then fail("%sfigure '%s': series %d must be a table", where, f.file, i) end
+    for k in pairs(sel) do
+      if not data.selector_fields[k] then
+        fail("%sfigure '%s': series %d: unknown field '%s' (valid: axis, backend, dtype, impl, op, threads)",
+             where, f.file, i, tostring(k))
+      end
+    end
+  end
+  if f.size ~= nil and (type(f.size) ~= "string" or not f.size:match("^[%d.]+cm,[%d.]+cm$")) then
+    fail("%sfigure '%s': field 'size' must be like \"5.4cm,5.6cm\"", where, f.file)
+  end
+  f.where = where
+end
+
+-- A quote{}: a series the text quotes, under a stable key.
+local function check_quote(where, qt, keys)
+  if type(qt) ~= "table" or type(qt.key) ~= "string" or not qt.key:match("^[%w_-]+$") then
+    fail("%squote: expects { key = name, experiment = name, series = { op = ... } }", where)
+  end
+  for k in pairs(qt) do
+    if k ~= "key" and k ~= "experiment" and k ~= "series" then
+      fail("%squote '%s': unknown field '%s' (valid: experiment, key, series)", where, qt.key, tostring(k))
+    end
+  end
+  if keys[qt.key] then fail("%squote '%s': declared twice", where, qt.key) end
+  keys[qt.key] = true
+  if type(qt.experiment) ~= "string" then fail("%squote '%s': needs field 'experiment'", where, qt.key) end
+  if type(qt.series) ~= "table" then fail("%squote '%s': needs field 'series', a selector", where, qt.key) end
+  for k in pairs(qt.series) do
+    if not data.selector_fields[k] then
+      fail("%squote '%s': series: unknown field '%s' (valid: axis, backend, dtype, impl, op, threads)",
+           where, qt.key, tostring(k))
+    end
+  end
+  qt.where = where
+end
+
+-- Runs the spec and returns { figures = {...}, bytes = {names...}, quotes = {...} }.
+local function load_spec(path)
+  local spec, files, keys = { figures = {}, bytes = {}, quotes = {} }, {}, {}
+  local env = {
+    ipairs = ipairs, pairs = pairs, next = next, type = type, tostring = tostring,
+    tonumber = tonumber, string = string, table = table, math = math,
+    figure = function(f)
+      local where = position(2)
+      check_figure(where, f, files)
+      spec.figures[#spec.figures + 1] = f
+    end,
+    quote = function(qt)
+      local where = position(2)
+      check_quote(where, qt, keys)
+      spec.quotes[#spec.quotes + 1] = qt
+    end,
+    bytes_table = function(names)
+      local where = position(2)
+      if type(names) ~= "table" then fail("%sbytes_table: expects a list of experiment names", where) end
+      for _, n in ipairs(names) do spec.bytes[#spec.bytes + 1] = { name = n, where = where } end
+    end,
+  }
+  setmetatable(env, {
+    __index = function(_, k) fail("%sundefined global '%s'", position(2), tostring(k)) end,
+    __newindex = function(_, k) fail("%sassignment to undefined global '%s'", position(2), tostring(k)) end,
+  })
+  local chunk, err = loadfile(path, "t", env)
+  if not chunk then fail("%s", err) end
+  chunk()
+  return spec
+end
+
+---------------------------------------------------------------------------
+-- Experiments and claims.
+
+-- Declares every script with the profile; returns the experiments in
+-- order, a map name -> experiment, and the claims.
+local function declare(scripts, profile)
+  local list, by_name, all_claims, ids = {}, {}, {}, {}
+  for _, path in ipairs(scripts) do
+    local d = flopbench.declare_file(path, profile)
+    for _, e in ipairs(d.experiments) do
+      if by_name[e.name] then
+        fail("%s:%d: experiment '%s' is also declared at %s:%d", path, e.line, e.name,
+             by_name[e.name].script, by_name[e.name].line)
+      end
+      local exp = { name = e.name, script = path, line = e.line, points = e.points }
+      by_name[e.name] = exp
+      list[#list + 1] = exp
+    end
+    for _, c in ipairs(d.claims) do
+      if ids[c.id] then
+        fail("%s:%d: claim '%s' is also declared at %s:%d", c.script, c.line, c.id, ids[c.id].script,
+             ids[c.id].line)
+      end
+      ids[c.id] = c
+      all_claims[#all_claims + 1] = c
+    end
+  end
+  return list, by_name, all_claims
+end
+
+-- The first backend of exp's points that cannot run on this host, if any.
+local function unavailable(exp)
+  for _, p in ipairs(exp.points) do
+    local b = registry.backends[p.backend]
+    if b and not b.available then return p.backend end
+  end
+end
+
+local function check_names(spec, by_name)
+  local names = {}
+  for name in pairs(by_name) do names[#names + 1] = name end
+  table.sort(names)
+  local function known(where, what, name)
+    if not by_name[name] then
+      fail("%s%s: experiment '%s' is not declared by any script given to the report (declared: %s)",
+           where, what, name, table.concat(names, ", "))
+    end
+  end
+  for _, f in ipairs(spec.figures) do
+    if f.kind ~= "legend" then known(f.where, "figure '" .. f.file .. "'", f.experiment) end
+  end
+  for _, b in ipairs(spec.bytes) do known(b.where, "bytes_table", b.name) end
+  for _, qt in ipairs(spec.quotes) do known(qt.where, "quote '" .. qt.key .. "'", qt.experiment) end
+end
+
+---------------------------------------------------------------------------
+-- Output.
+
+-- Writes text to path unless it already holds it; returns whether it wrote.
+local function write_if_changed(path, text)
+  local f = io.open(path, "rb")
+  if f then
+    local old = f:read("a")
+    f:close()
+    if old == text then return false end
+  end
+  local tmp = path .. ".tmp"
+  local out, err = io.open(tmp, "wb")
+  if not out then fail("runner report: cannot write %s", err) end
+  local ok, werr = out:write(text)
+  local closed, cerr = out:close()
+  if not ok or not closed then
+    os.remove(tmp)
+    fail("runner report: cannot write %s: %s", tmp, tostring(werr or cerr))
+  end
+  local renamed, rerr = os.rename(tmp, path)
+  if not renamed then fail("runner report: cannot rename %s: %s", tmp, rerr) end
+  return true
+end
+
+-- Claims in the order of the figures that show their experiment, then
+-- by script and line.
+order_claims = function(list, spec)
+  local rank = {}
+  for i, f in ipairs(spec.figures) do
+    if f.experiment then rank[f.experiment] = rank[f.experiment] or i end
+  end
+  local out = {}
+  for i, c in ipairs(list) do out[i] = c end
+  local pos = {}
+  for i, c in ipairs(list) do pos[c] = i end
+  table.sort(out, function(a, b)
+    local ra, rb = rank[a.measure.experiment] or math.huge, rank[b.measure.experiment] or math.huge
+    if ra ~= rb then return ra < rb end
+    return pos[a] < pos[b]
+  end)
+  return out
+end
+
+local function claims_text(results)
+  local out = {}
+  for _, r in ipairs(results) do
+    out[#out + 1] = string.format("%s\t%s\t%s\t%s\t%s\t%s\t%s:%d", r.claim.id, r.verdict:gsub(" ", "-"),
+      r.value and string.format("%.4g", r.value) or "-", r.low and string.format("%.4g", r.low) or "-",
+      r.high and string.format("%.4g", r.high) or "-", r.n and tostring(r.n) or "-", r.claim.script,
+      r.claim.line)
+  end
+  return table.concat(out, "\n") .. (#out > 0 and "\n" or "")
+end
+
+local function report_claim(r)
+  local c = r.claim
+  local value = r.value and string.format("%.2f [%.2f, %.2f] at N = %d", r.value, r.low, r.high, r.n)
+    or r.reason
+  io.stderr:write(string.format("  claim %-22s %-14s %s (expected %s)\n", c.id, r.verdict, value,
+                                claims.expect_text(c.expect)))
+end
+
+function M.main(argv)
+  local opt = parse_args(argv)
+  if not opt then return 0 end
+  if #opt.scripts == 0 then fail("runner report: needs at least one experiment SCRIPT.lua\n%s", usage) end
+  local spec = load_spec(opt.spec)
+  local exps, by_name, all_claims = declare(opt.scripts, opt.profile)
+  check_names(spec, by_name)
+  for _, c in ipairs(all_claims) do claims.check(c, by_name) end
+  for _, exp in ipairs(exps) do
+    data.load(exp, opt)
+    exp.unavailable = unavailable(exp)
+    if exp.source == "recorded" and exp.prov.script_sha256 then
+      exp.stale = exp.prov.script_sha256 ~= native.sha256_file(exp.script)
+    end
+  end
+  local results = {}
+  for _, c in ipairs(order_claims(all_claims, spec)) do
+    results[#results + 1] = claims.evaluate(c, by_name[c.measure.experiment])
+    report_claim(results[#results])
+  end
+  local _, full_by_name = declare(opt.scripts, "full")
+  local estimates = {}
+  for name, e in pairs(full_by_name) do estimates[name] = claims.estimate(e.points, by_name[name]) end
+  local bytes_exps = {}
+  for _, b in ipairs(spec.bytes) do bytes_exps[#bytes_exps + 1] = by_name[b.name] end
+
+  local files = {
+    ["macros.tex"] = tex.macros(exps, results, opt, spec.quotes, by_name),
+    ["claims.tex"] = tex.claims_table(results),
+    ["bytes.tex"] = tex.bytes_table(bytes_exps),
+    ["listings.tex"] = tex.listings(opt.scripts),
+    ["artifact.tex"] = tex.artifact_table(results, estimates),
+    ["claims.txt"] = claims_text(results),
+  }
+  for _, f in ipairs(spec.figures) do
+    local name, text = plot.output(f, by_name)
+    files[name] = text
+  end
+  local names, written = {}, 0
+  for name in pairs(files) do names[#names + 1] = name end
+  table.sort(names)
+  for _, name in ipairs(names) do
+    if write_if_changed(data.join(opt.out, name), files[name]) then written = written + 1 end
+  end
+  io.stderr:write(string.format("  report: %d of %d files changed in %s\n", written, #names, opt.out))
+  return 0
+end
+
+return M

@@ -1,0 +1,285 @@
+-- report_data.lua: results as the report sees them. Finds the folder that
+-- holds an experiment's results (this build's, this host's recorded ones,
+-- or the newest recorded elsewhere), reads summary.csv into series of
+-- points and provenance.csv into a table, and answers the questions the
+-- claims and figures ask: a series by selector, the ratio of two series at
+-- an N with its interval.
+
+local native = require "report.native"
+
+local M = {}
+
+-- Raises an error the runner prints as it is, without a traceback.
+local function fail(fmt, ...)
+  error({ flopbench_error = string.format(fmt, ...) }, 0)
+end
+M.fail = fail
+
+local function exists(path)
+  local f = io.open(path, "r")
+  if f then f:close() end
+  return f ~= nil
+end
+M.exists = exists
+
+local function join(...)
+  return (table.concat({ ... }, "/"):gsub("//+", "/"))
+end
+M.join = join
+
+---------------------------------------------------------------------------
+-- Reading the files.
+
+local numeric = {
+  "n", "iterations", "threads", "graph", "flush_l2", "samples", "median_s", "ci_low_s",
+  "ci_high_s", "ci_level", "min_s", "max_s", "mean_s", "stddev_s", "rel_ci", "outliers",
+  "flops", "bytes", "gbps", "gflops", "rel_err",
+}
+local required = { "experiment", "backend", "op", "impl", "dtype", "axis", "n", "samples",
+                   "median_s", "ci_low_s", "ci_high_s", "flops", "bytes", "gbps" }
+
+-- The rows of a summary.csv, numeric columns as numbers.
+function M.read_summary(path)
+  local rows, header = native.read_csv(path)
+  if not rows then fail("%s", header) end
+  local have = {}
+  for _, name in ipairs(header) do have[name] = true end
+  for _, name in ipairs(required) do
+    if not have[name] then
+      fail("%s: no column '%s' (the header is: %s)", path, name, table.concat(header, ","))
+    end
+  end
+  for i, row in ipairs(rows) do
+    for _, c in ipairs(numeric) do
+      if row[c] ~= nil and row[c] ~= "" then
+        local v = tonumber(row[c])
+        if not v then fail("%s:%d: column '%s' is not a number: %q", path, i + 1, c, row[c]) end
+        row[c] = v
+      end
+    end
+  end
+  return rows
+end
+
+-- provenance.csv as a table key -> value; {} if the file is absent.
+function M.read_provenance(path)
+  if not exists(path) then return {} end
+  local rows, header = native.read_csv(path)
+  if not rows then fail("%s", header) end
+  local prov = {}
+  for _, row in ipairs(rows) do
+    if row.key then prov[row.key] = row.value end
+  end
+  return prov
+end
+
+---------------------------------------------------------------------------
+-- Series: the points of one (backend, op, impl, axis, ...) sorted by N.
+
+-- Fields that tell series apart; the first four always name a series, the
+-- others only when they vary within the experiment.
+local series_fields = { "backend", "op", "impl", "axis", "dtype", "threads", "graph", "flush_l2" }
+
+local function series_key(row, varying)
+  local parts = { row.backend, row.op, row.impl }
+  if row.axis ~= "" then parts[#parts + 1] = "axis" .. row.axis end
+  for i = 5, #series_fields do
+    local f = series_fields[i]
+    if varying[f] then parts[#parts + 1] = f .. tostring(row[f]) end
+  end
+  return table.concat(parts, "-")
+end
+
+local function point_of(row)
+  return {
+    n = math.tointeger(row.n) or row.n, median = row.median_s, low = row.ci_low_s,
+    high = row.ci_high_s, gbps = row.gbps, gflops = row.gflops, bytes = row.bytes,
+    flops = row.flops, samples = row.samples, iterations = row.iterations,
+    rel_ci = row.rel_ci or 0, ci_level = row.ci_level,
+  }
+end
+
+-- Groups rows into series, in the order they first appear.
+function M.make_series(rows)
+  local first, varying = rows[1] or {}, {}
+  for _, row in ipairs(rows) do
+    for i = 5, #series_fields do
+      local f = series_fields[i]
+      if row[f] ~= first[f] then varying[f] = true end
+    end
+  end
+  local list, by_key = {}, {}
+  for _, row in ipairs(rows) do
+    local key = series_key(row, varying)
+    local s = by_key[key]
+    if not s then
+      s = { key = key, points = {}, at = {} }
+      for _, f in ipairs(series_fields) do s[f] = row[f] end
+      by_key[key] = s
+      list[#list + 1] = s
+    end
+    local p = point_of(row)
+    s.points[#s.points + 1] = p
+    s.at[p.n] = p
+  end
+  for _, s in ipairs(list) do
+    table.sort(s.points, function(a, b) return a.n < b.n end)
+  end
+  return list, by_key
+end
+
+M.selector_fields = { op = true, impl = true, axis = true, backend = true, dtype = true,
+                      threads = true }
+
+-- Whether series s matches selector sel ({op=, axis=, impl=, ...}).
+function M.matches(s, sel)
+  for k, v in pairs(sel) do
+    if M.selector_fields[k] and tostring(s[k]) ~= tostring(v) then return false end
+  end
+  return true
+end
+
+-- The series of exp matching sel, in order.
+function M.select(exp, sel)
+  local out = {}
+  for _, s in ipairs(exp.series or {}) do
+    if M.matches(s, sel) then out[#out + 1] = s end
+  end
+  return out
+end
+
+-- A selector as text: {op=outer_sum, axis=1}.
+function M.describe_selector(sel)
+  local keys = {}
+  for k in pairs(sel) do keys[#keys + 1] = k end
+  table.sort(keys)
+  local parts = {}
+  for _, k in ipairs(keys) do parts[#parts + 1] = k .. "=" .. tostring(sel[k]) end
+  return "{" .. table.concat(parts, ", ") .. "}"
+end
+
+-- The one series of exp matching sel; nil and why if none or several.
+function M.one_series(exp, sel)
+  local found = M.select(exp, sel)
+  if #found == 1 then return found[1] end
+  local have = {}
+  for _, s in ipairs(exp.series or {}) do have[#have + 1] = s.key end
+  if #found == 0 then
+    return nil, string.format("no series of %s matches %s (it has: %s)", exp.name,
+                              M.describe_selector(sel), table.concat(have, ", "))
+  end
+  local keys = {}
+  for _, s in ipairs(found) do keys[#keys + 1] = s.key end
+  return nil, string.format("%s matches several series of %s (%s): add impl, axis or backend",
+                            M.describe_selector(sel), exp.name, table.concat(keys, ", "))
+end
+
+---------------------------------------------------------------------------
+-- Finding and loading an experiment's results.
+
+-- The newest recorded copy of experiment `name` under root/*/name/.
+local function newest_recorded(root, name)
+  local tags = native.list_dir(root)
+  local best
+  for _, tag in ipairs(tags or {}) do
+    local dir = join(root, tag, name)
+    if exists(join(dir, "summary.csv")) then
+      local date = M.read_provenance(join(dir, "provenance.csv")).date_utc or ""
+      if not best or date > best.date then best = { dir = dir, tag = tag, date = date } end
+    end
+  end
+  return best
+end
+
+-- Where experiment `name`'s results are, as { dir, source, tag }:
+-- source "live" for opt.results (measured in this build), "recorded" for
+-- opt.recorded/<tag>/ (this host's first, then the newest of any host).
+-- nil if there are none.
+function M.locate(name, opt)
+  if opt.results then
+    local dir = join(opt.results, name)
+    if exists(join(dir, "summary.csv")) then return { dir = dir, source = "live", tag = opt.tag } end
+  end
+  if opt.recorded then
+    local dir = join(opt.recorded, opt.tag, name)
+    if exists(join(dir, "summary.csv")) then
+      return { dir = dir, source = "recorded", tag = opt.tag }
+    end
+    local best = newest_recorded(opt.recorded, name)
+    if best then return { dir = best.dir, source = "recorded", tag = best.tag } end
+  end
+  return nil
+end
+
+-- Fills exp (a declared experiment: name, script, ...) with its results:
+-- dir, source, tag, prov, series, by_key, ns (sorted), nmax. Leaves
+-- exp.source = "missing" if there are none.
+function M.load(exp, opt)
+  local where = M.locate(exp.name, opt)
+  exp.series, exp.by_key, exp.ns, exp.prov = {}, {}, {}, {}
+  if not where then
+    exp.source = "missing"
+    return exp
+  end
+  exp.dir, exp.source, exp.tag = where.dir, where.source, where.tag
+  exp.prov = M.read_provenance(join(where.dir, "provenance.csv"))
+  local rows = M.read_summary(join(where.dir, "summary.csv"))
+  exp.series, exp.by_key = M.make_series(rows)
+  local seen = {}
+  for _, s in ipairs(exp.series) do
+    for _, p in ipairs(s.points) do
+      if not seen[p.n] then seen[p.n] = true; exp.ns[#exp.ns + 1] = p.n end
+    end
+  end
+  table.sort(exp.ns)
+  exp.nmax = exp.ns[#exp.ns]
+  if #exp.series == 0 then exp.source = "missing" end
+  return exp
+end
+
+---------------------------------------------------------------------------
+-- Ratios.
+
+-- The N measured in both series closest to n (the largest below it if n
+-- itself was not measured, else the smallest above).
+function M.common_n(a, b, n)
+  local below, above
+  for _, p in ipairs(a.points) do
+    if b.at[p.n] then
+      if p.n <= n and (not below or p.n > below) then below = p.n end
+      if p.n > n and (not above or p.n < above) then above = p.n end
+    end
+  end
+  return below or above
+end
+
+-- The ratio num/den of medians at n, with the interval from the CI bounds:
+-- { value, low, high, n }; nil and why if not measured.
+function M.ratio(exp, num_sel, den_sel, n)
+  if exp.source == "missing" then return nil, "no results for " .. exp.name end
+  local num, why = M.one_series(exp, num_sel)
+  if not num then return nil, why end
+  local den, why2 = M.one_series(exp, den_sel)
+  if not den then return nil, why2 end
+  local at = M.common_n(num, den, n)
+  if not at then return nil, string.format("%s and %s share no N", num.key, den.key) end
+  local a, b = num.at[at], den.at[at]
+  return { value = a.median / b.median, low = a.low / b.high, high = a.high / b.low, n = at,
+           num = num, den = den }
+end
+
+-- The ceiling of exp: the best bandwidth its copy series reached, as
+-- { gbps, n, series }; nil if it has no copy.
+function M.copy_ceiling(exp)
+  local best
+  for _, s in ipairs(exp.series or {}) do
+    if s.op == "copy" then
+      for _, p in ipairs(s.points) do
+        if not best or p.gbps > best.gbps then best = { gbps = p.gbps, n = p.n, series = s } end
+      end
+    end
+  end
+  return best
+end
+
+return M

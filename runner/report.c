@@ -1,0 +1,207 @@
+/* report.c: `runner report SPEC.lua [options] [SCRIPT.lua...]`, the binding
+ * for lua/report.lua. It creates the state (script_state_new), adds the
+ * module "report.native" with the little the report needs from C (reading
+ * CSV through libcsv, hashing a file, listing a folder, this host's tag,
+ * the runner's commit), and calls require("report").main(args) under
+ * lua_pcall. Every decision (what to plot, which results to read, whether
+ * a claim holds) is Lua's. */
+#define _POSIX_C_SOURCE 200809L
+#include "report.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <lauxlib.h>
+#include <lua.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/types.h>
+
+#include <sha2.h>
+
+#include "csv_out.h"
+#include "provenance.h"
+#include "run.h"
+#include "script.h"
+
+/* What read_csv's row callback needs: the state, the header's width and
+ * the row count, so that a ragged row is reported with its line. */
+struct csv_reader {
+    lua_State *L;
+    const char *path;
+    int columns; /* 0 until the header has been read */
+    long row;
+    char err[256];
+};
+
+/* Row callback: the first row fills the header list (stack -2); each later
+ * row is pushed as a table keyed by the header into the rows list (-1). */
+static int csv_reader_row(void *ctx, const char *const *fields, int count)
+{
+    struct csv_reader *r = ctx;
+    lua_State *L = r->L;
+    r->row++;
+    if (r->columns == 0) {
+        for (int i = 0; i < count; i++) {
+            lua_pushstring(L, fields[i]);
+            lua_rawseti(L, -3, i + 1);
+        }
+        r->columns = count;
+        return 0;
+    }
+    if (count != r->columns) {
+        snprintf(r->err, sizeof r->err, "%s: record %ld has %d fields, the header has %d",
+                 r->path, r->row, count, r->columns);
+        return 1;
+    }
+    lua_createtable(L, 0, count);
+    for (int i = 0; i < count; i++) {
+        lua_rawgeti(L, -3, i + 1);
+        lua_pushstring(L, fields[i]);
+        lua_rawset(L, -3);
+    }
+    lua_rawseti(L, -2, (lua_Integer)r->row - 1);
+    return 0;
+}
+
+/* read_csv(path) -> rows, header | nil, message. Rows are tables keyed by
+ * the header's names, every value a string. [-1, +2] */
+static int l_read_csv(lua_State *L)
+{
+    struct csv_reader r = { .L = L, .path = luaL_checkstring(L, 1) };
+    char err[512] = "";
+    lua_settop(L, 1);
+    lua_newtable(L); /* header */
+    lua_newtable(L); /* rows */
+    int status = csv_in_read(r.path, csv_reader_row, &r, err, sizeof err);
+    if (status != 0) {
+        lua_pushnil(L);
+        lua_pushstring(L, r.err[0] ? r.err : err);
+        return 2;
+    }
+    if (r.columns == 0) {
+        lua_pushnil(L);
+        lua_pushfstring(L, "%s: empty file, no header", r.path);
+        return 2;
+    }
+    lua_insert(L, 2); /* path, rows, header */
+    return 2;
+}
+
+/* sha256_file(path) -> hex digest | nil, message. [-1, +2] */
+static int l_sha256_file(lua_State *L)
+{
+    const char *path = luaL_checkstring(L, 1);
+    char digest[SHA256_DIGEST_STRING_LENGTH];
+    if (!SHA256File(path, digest)) {
+        lua_pushnil(L);
+        lua_pushfstring(L, "%s: %s", path, strerror(errno));
+        return 2;
+    }
+    lua_pushstring(L, digest);
+    return 1;
+}
+
+/* list_dir(path) -> sorted names (no "." or "..") | nil, message. [-1, +2] */
+static int l_list_dir(lua_State *L)
+{
+    const char *path = luaL_checkstring(L, 1);
+    DIR *d = opendir(path);
+    if (!d) {
+        lua_pushnil(L);
+        lua_pushfstring(L, "%s: %s", path, strerror(errno));
+        return 2;
+    }
+    lua_newtable(L);
+    lua_Integer i = 0;
+    for (struct dirent *e; (e = readdir(d)) != NULL;) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        lua_pushstring(L, e->d_name);
+        lua_rawseti(L, -2, ++i);
+    }
+    closedir(d);
+    lua_getglobal(L, "table");
+    lua_getfield(L, -1, "sort");
+    lua_pushvalue(L, -3);
+    lua_call(L, 1, 0);
+    lua_pop(L, 1);
+    return 1;
+}
+
+extern const char flopbench_commit[]; /* build/gen/version.c */
+
+/* version() -> the runner's commit. [-0, +1] */
+static int l_version(lua_State *L)
+{
+    lua_pushstring(L, flopbench_commit);
+    return 1;
+}
+
+/* host_tag() -> this host's folder name under results/. [-0, +1] */
+static int l_host_tag(lua_State *L)
+{
+    char tag[256];
+    provenance_host_tag(tag, sizeof tag);
+    lua_pushstring(L, tag);
+    return 1;
+}
+
+/* The module "report.native". [-0, +1] */
+static int l_open_native(lua_State *L)
+{
+    static const luaL_Reg functions[] = {
+        { "read_csv", l_read_csv },
+        { "sha256_file", l_sha256_file },
+        { "list_dir", l_list_dir },
+        { "host_tag", l_host_tag },
+        { "version", l_version },
+        { NULL, NULL },
+    };
+    luaL_newlib(L, functions);
+    return 1;
+}
+
+/* Pushes require("report").main. Returns 0 or -1 with the reason in err. */
+static int push_main(lua_State *L, char *err, size_t errlen)
+{
+    luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
+    lua_pushcfunction(L, l_open_native);
+    lua_setfield(L, -2, "report.native");
+    lua_pop(L, 1);
+    lua_getglobal(L, "require");
+    lua_pushliteral(L, "report");
+    if (script_call(L, 1, 1, err, errlen) != 0)
+        return -1;
+    lua_getfield(L, -1, "main");
+    lua_remove(L, -2);
+    if (!lua_isfunction(L, -1)) {
+        lua_pop(L, 1);
+        return snprintf(err, errlen, "lua/report.lua: has no function main"), -1;
+    }
+    return 0;
+}
+
+int report_command(int argc, char **argv)
+{
+    char err[4096];
+    lua_State *L = script_state_new(err, sizeof err);
+    if (!L)
+        return fprintf(stderr, "runner report: %s\n", err), EXIT_USAGE;
+    if (push_main(L, err, sizeof err) != 0) {
+        fprintf(stderr, "runner report: %s\n", err);
+        lua_close(L);
+        return EXIT_USAGE;
+    }
+    lua_createtable(L, argc > 2 ? argc - 2 : 0, 0);
+    for (int i = 2; i < argc; i++) {
+        lua_pushstring(L, argv[i]);
+        lua_rawseti(L, -2, i - 1);
+    }
+    int code = EXIT_USAGE;
+    if (script_call(L, 1, 1, err, sizeof err) != 0)
+        fprintf(stderr, "%s\n", err);
+    else
+        code = lua_isinteger(L, -1) ? (int)lua_tointeger(L, -1) : EXIT_OK;
+    lua_close(L);
+    return code;
+}
