@@ -1,0 +1,82 @@
+-- make_data.lua: writes the fake results the report tests read (run from
+-- tests/report: lua5.4 data/make_data.lua). Times follow a simple model:
+-- a launch cost plus the bytes a call moves over a bandwidth. They are
+-- made so that the test claims come out every way: one holds, two do not
+-- hold, one is inconclusive (wide CPU intervals).
+local header = "experiment,backend,op,impl,dtype,axis,n,iterations,threads,graph,flush_l2,samples,"
+  .. "median_s,ci_low_s,ci_high_s,ci_level,min_s,max_s,mean_s,stddev_s,rel_ci,outliers,flops,bytes,"
+  .. "gbps,gflops,rel_err,seed"
+
+local size = { f32 = 4, f64 = 8 }
+
+local function bytes(op, impl, s, n)
+  if op == "copy" then return 2 * s * n * n end
+  if op == "matvec" then return s * (n * n + 2 * n) end
+  if impl:find("fused") then return 3 * s * n end
+  return s * (2 * n * n + 3 * n)
+end
+
+local function write_experiment(dir, name, backend, dtype, host, series, ns, noise)
+  os.execute("mkdir -p " .. dir)
+  local f = assert(io.open(dir .. "/summary.csv", "w"))
+  f:write(header, "\n")
+  local s = size[dtype]
+  for _, sr in ipairs(series) do
+    for _, n in ipairs(ns) do
+      local b = bytes(sr.op, sr.impl, s, n)
+      local t = sr.launch + b / sr.bw
+      local lo, hi = t * (1 - noise), t * (1 + noise)
+      local flops = sr.op == "copy" and 0 or 2 * n * n - n
+      f:write(table.concat({ name, sr.backend or backend, sr.op, sr.impl, dtype, sr.axis or "", n, 10,
+        0, 0, 0, 5, string.format("%.9g", t), string.format("%.9g", lo), string.format("%.9g", hi),
+        0.95, string.format("%.9g", lo), string.format("%.9g", hi), string.format("%.9g", t),
+        string.format("%.9g", t * noise / 2), string.format("%.6g", noise), 0, flops, b,
+        string.format("%.6g", b / t / 1e9), string.format("%.6g", flops / t / 1e9), "1e-7", 1 }, ","), "\n")
+    end
+  end
+  f:close()
+  local p = assert(io.open(dir .. "/provenance.csv", "w"))
+  p:write("key,value\n")
+  for _, kv in ipairs(host) do p:write(kv[1], ",", kv[2], "\n") end
+  p:write("experiment,", name, "\n")
+  p:write('params,"{ name = ""', name, '"", n = { 1000, 2000 } }"\n')
+  p:close()
+end
+
+local gpu_host = {
+  { "host", "fakegpu" }, { "cpu_model", "Fake Xeon 8480" }, { "cpu_cores", "16" },
+  { "os", "Ubuntu 24.04" }, { "compiler", "gcc 12.2" }, { "runner_commit", "0123456789abcdef" },
+  { "runner_dirty", "0" }, { "date_utc", "2026-11-20T10:00:00Z" }, { "gpu_name", "Fake H100 80GB HBM3" },
+  { "driver_version", "580.00" }, { "cuda_runtime_version", "13.0" }, { "cublas_version", "13.0.0" },
+  { "script_sha256", "0000000000000000000000000000000000000000000000000000000000000000" },
+}
+local cpu_host = {
+  { "host", "thishost" }, { "cpu_model", "Fake EPYC 7B13 (2 cores)" }, { "cpu_cores", "2" },
+  { "os", "Debian 12" }, { "compiler", "gcc 12.2" }, { "runner_commit", "fedcba9876543210" },
+  { "runner_dirty", "1" }, { "date_utc", "2026-11-27T09:00:00Z" }, { "openblas_version", "0.3.21" },
+  { "openblas_threads", "2" },
+}
+local gpu_ns, cpu_ns = { 1000, 2000, 4000, 8000 }, { 1000, 2000, 4000 }
+
+write_experiment("data/recorded/fakegpu/fig2-gpu-f64", "fig2-gpu-f64", "cublas", "f64", gpu_host, {
+  { op = "copy", impl = "memcpy", launch = 5e-6, bw = 3.0e12 },
+  { op = "matvec", impl = "gemm", launch = 12e-6, bw = 2.9e12 },
+  { op = "outer_sum", impl = "gemm", axis = 1, launch = 20e-6, bw = 2.7e12 },
+  { op = "outer_sum", impl = "gemm", axis = 0, launch = 22e-6, bw = 2.3e12 },
+  { op = "outer_sum", impl = "fused", axis = 1, backend = "cuda", launch = 8e-6, bw = 2e9 },
+}, gpu_ns, 0.002)
+write_experiment("data/recorded/fakegpu/fig2-gpu-f32", "fig2-gpu-f32", "cublas", "f32", gpu_host, {
+  { op = "copy", impl = "memcpy", launch = 5e-6, bw = 3.0e12 },
+  { op = "matvec", impl = "gemm", launch = 10e-6, bw = 2.9e12 },
+  { op = "outer_sum", impl = "gemm", axis = 0, launch = 20e-6, bw = 2.4e12 },
+}, gpu_ns, 0.002)
+write_experiment("data/recorded/fakegpu/fig3-gpu-f64", "fig3-gpu-f64", "cublas", "f64", gpu_host, {
+  { op = "matvec", impl = "gemm", launch = 12e-6, bw = 2.9e12 },
+  { op = "outer_sum", impl = "gemm", axis = 0, launch = 22e-6, bw = 2.3e12 },
+}, gpu_ns, 0.002)
+write_experiment("data/live/fig2-cpu", "fig2-cpu", "openblas", "f32", cpu_host, {
+  { op = "copy", impl = "memcpy", launch = 2e-6, bw = 9e9 },
+  { op = "matvec", impl = "gemm", launch = 30e-6, bw = 12e9 },
+  { op = "outer_sum", impl = "gemm", axis = 0, launch = 40e-6, bw = 12e9 * 2 / 1.3 },
+  { op = "outer_sum", impl = "fused", axis = 0, launch = 20e-6, bw = 0.05e9 },
+}, cpu_ns, 0.10)
