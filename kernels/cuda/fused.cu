@@ -1,0 +1,280 @@
+/* fused.cu: the column sums of u v^T, out[j] = sum_i u_i v_j, with every
+ * product formed and never stored. Axis 0 of x y^T is (u, v) = (x, y); axis
+ * 1 is (u, v) = (y, x), since out[i] = sum_j x_i y_j = sum_j y_j x_i: the same
+ * n^2 products, the same 2n^2 - n FLOPs.
+ *
+ * The work is arithmetic (n^2 multiply-adds over 3n inputs), so the kernels
+ * keep the tensor cores or the FMA pipes busy and read u and v from cache:
+ * - tensor, f64: mma.m8n8k4.f64 (DMMA). A is 32 values of u (one a lane),
+ *   B holds v_j in column j for every k, so D[r][j] += sum_k A[r][k] v_j:
+ *   each product u_i v_j is formed once in the tensor core and summed in
+ *   float64. Summing D over its rows gives the column sums.
+ * - tensor, f32: the same with mma.m16n8k8.tf32 (128 values of u a chunk),
+ *   but TF32 keeps 10 bits of mantissa, so each operand is split into
+ *   hi = tf32(a) and lo = tf32(a - hi), and hi*hi + lo*hi + hi*lo are summed
+ *   (the 3xTF32 scheme): float32 accuracy, 3 tensor-core products for each.
+ * - simt: FFMA/DFMA, each lane owning C adjacent columns and broadcasting u.
+ * The row (i) range is split over 8 warps a block and over the blocks of a
+ * cluster; partial sums meet through shared memory (reduce.cuh). */
+#include <stdint.h>
+
+#include "fused.cuh"
+#include "reduce.cuh"
+
+/* d += A B for one m8n8k4 f64 tile; a and b are this lane's fragments. */
+__device__ __forceinline__ void dmma(double (&d)[2], double a, double b)
+{
+    asm("mma.sync.aligned.m8n8k4.row.col.f64.f64.f64.f64 {%0,%1}, {%2}, {%3}, {%0,%1};"
+        : "+d"(d[0]), "+d"(d[1])
+        : "d"(a), "d"(b));
+}
+
+/* d += A B for one m16n8k8 tf32 tile, B's two registers both b. */
+__device__ __forceinline__ void mma_tf32(float (&d)[4], const uint32_t (&a)[4], uint32_t b)
+{
+    asm("mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, "
+        "{%8,%9}, {%0,%1,%2,%3};"
+        : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
+        : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b), "r"(b));
+}
+
+__device__ __forceinline__ uint32_t tf32_round(float x)
+{
+    uint32_t r;
+    asm("cvt.rna.tf32.f32 %0, %1;" : "=r"(r) : "f"(x));
+    return r;
+}
+
+/* hi = tf32(x), lo = tf32(x - hi): x = hi + lo to about 2^-22 relative. */
+__device__ __forceinline__ void tf32_split(float x, uint32_t &hi, uint32_t &lo)
+{
+    hi = tf32_round(x);
+    lo = tf32_round(x - __uint_as_float(hi));
+}
+
+/* Fragment facts used below (PTX ISA, mma.sync): for m8n8k4.f64 and
+ * m16n8k8.tf32 alike, lane l holds B in column l / 4, and D in columns
+ * 2 (l % 4) and 2 (l % 4) + 1 (rows l / 4, and l / 4 + 8 for m16). Where
+ * A's values sit does not matter here: B is the same in every row k, so
+ * the sum of D over its rows is v_j times the sum of all of A. */
+
+/* f64 on DMMA: J tiles of 8 columns a warp; u in chunks of 32 rows. */
+template <int J>
+__global__ void __launch_bounds__(COL_THREADS, 4)
+fused_dmma_kernel(const double *__restrict__ u, const double *__restrict__ v,
+                  double *__restrict__ out, long n)
+{
+    constexpr int TW = 8 * J;
+    __shared__ double part[COL_WARPS][TW];
+    __shared__ double bsum[TW];
+    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, g = lane >> 2, tig = lane & 3;
+    const long col0 = (long)blockIdx.x * TW;
+    double b[J], acc[J][2];
+#pragma unroll
+    for (int t = 0; t < J; t++) {
+        const long j = col0 + t * 8 + g;
+        b[t] = j < n ? __ldg(v + j) : 0.0;
+        acc[t][0] = acc[t][1] = 0.0;
+    }
+    long lo, hi;
+    col_slice((n + 31) / 32, &lo, &hi);
+#pragma unroll 2
+    for (long c = lo; c < hi; c++) {
+        const long i = c * 32 + lane;
+        const double a = i < n ? __ldg(u + i) : 0.0; /* rows past n add nothing */
+#pragma unroll
+        for (int t = 0; t < J; t++)
+            dmma(acc[t], a, b[t]);
+    }
+#pragma unroll
+    for (int t = 0; t < J; t++)
+#pragma unroll
+        for (int e = 0; e < 2; e++) {
+            double s = acc[t][e]; /* D[g][2 tig + e]: sum over the rows g */
+            s += __shfl_xor_sync(0xffffffffu, s, 4);
+            s += __shfl_xor_sync(0xffffffffu, s, 8);
+            s += __shfl_xor_sync(0xffffffffu, s, 16);
+            if (g == 0)
+                part[warp][t * 8 + 2 * tig + e] = s;
+        }
+    cluster_combine<double, TW>(part, bsum, out, col0, n);
+}
+
+/* f32 on TF32 tensor cores, 3 products per pair (hi*hi + lo*hi + hi*lo):
+ * J tiles of 8 columns a warp; u in chunks of 128 rows. */
+template <int J>
+__global__ void __launch_bounds__(COL_THREADS)
+fused_tf32_kernel(const float *__restrict__ u, const float *__restrict__ v,
+                  float *__restrict__ out, long n)
+{
+    constexpr int TW = 8 * J;
+    __shared__ float part[COL_WARPS][TW];
+    __shared__ float bsum[TW];
+    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, g = lane >> 2, tig = lane & 3;
+    const long col0 = (long)blockIdx.x * TW;
+    uint32_t bhi[J], blo[J];
+    float acc[J][4];
+#pragma unroll
+    for (int t = 0; t < J; t++) {
+        const long j = col0 + t * 8 + g;
+        tf32_split(j < n ? __ldg(v + j) : 0.0f, bhi[t], blo[t]);
+        acc[t][0] = acc[t][1] = acc[t][2] = acc[t][3] = 0.0f;
+    }
+    long lo, hi;
+    col_slice((n + 127) / 128, &lo, &hi);
+    const long full = min(hi, n / 128);
+    long c = lo;
+#pragma unroll 2
+    for (; c < full; c++) {
+        float a[4];
+        load_vec(u + c * 128 + lane * 4, a); /* any one-to-one placement of A will do */
+        uint32_t ahi[4], alo[4];
+#pragma unroll
+        for (int r = 0; r < 4; r++)
+            tf32_split(a[r], ahi[r], alo[r]);
+#pragma unroll
+        for (int t = 0; t < J; t++) {
+            mma_tf32(acc[t], alo, bhi[t]);
+            mma_tf32(acc[t], ahi, blo[t]);
+            mma_tf32(acc[t], ahi, bhi[t]);
+        }
+    }
+    for (; c < hi; c++) {
+        uint32_t ahi[4], alo[4];
+#pragma unroll
+        for (int r = 0; r < 4; r++) {
+            const long i = c * 128 + lane * 4 + r;
+            tf32_split(i < n ? __ldg(u + i) : 0.0f, ahi[r], alo[r]);
+        }
+#pragma unroll
+        for (int t = 0; t < J; t++) {
+            mma_tf32(acc[t], alo, bhi[t]);
+            mma_tf32(acc[t], ahi, blo[t]);
+            mma_tf32(acc[t], ahi, bhi[t]);
+        }
+    }
+#pragma unroll
+    for (int t = 0; t < J; t++)
+#pragma unroll
+        for (int e = 0; e < 2; e++) {
+            float s = acc[t][e] + acc[t][e + 2]; /* rows g and g + 8 */
+            s += __shfl_xor_sync(0xffffffffu, s, 4);
+            s += __shfl_xor_sync(0xffffffffu, s, 8);
+            s += __shfl_xor_sync(0xffffffffu, s, 16);
+            if (g == 0)
+                part[warp][t * 8 + 2 * tig + e] = s;
+        }
+    cluster_combine<float, TW>(part, bsum, out, col0, n);
+}
+
+/* CUDA cores: each lane owns C adjacent columns (v in registers) and every
+ * lane of the warp reads the same u values (one broadcast 16-byte load
+ * gives VU rows), so each load feeds VU * C fused multiply-adds. */
+template <typename T, int C>
+__global__ void __launch_bounds__(COL_THREADS)
+fused_simt_kernel(const T *__restrict__ u, const T *__restrict__ v, T *__restrict__ out, long n)
+{
+    constexpr int VU = vec_width<T>::value;
+    constexpr int TW = 32 * C;
+    static_assert(C % VU == 0, "a lane's columns are whole vectors");
+    __shared__ T part[COL_WARPS][TW];
+    __shared__ T bsum[TW];
+    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+    const long col0 = (long)blockIdx.x * TW;
+    const long j0 = col0 + (long)lane * C;
+    T b[C], acc[C];
+#pragma unroll
+    for (int k = 0; k < C / VU; k++) {
+        T w[VU];
+        if (j0 + (k + 1) * VU <= n) {
+            load_vec(v + j0 + k * VU, w);
+        } else {
+#pragma unroll
+            for (int e = 0; e < VU; e++)
+                w[e] = j0 + k * VU + e < n ? __ldg(v + j0 + k * VU + e) : T(0);
+        }
+#pragma unroll
+        for (int e = 0; e < VU; e++)
+            b[k * VU + e] = w[e], acc[k * VU + e] = T(0);
+    }
+    long lo, hi;
+    col_slice((n + VU - 1) / VU, &lo, &hi);
+    const long full = min(hi, n / VU);
+    long c = lo;
+#pragma unroll 2
+    for (; c < full; c++) {
+        T a[VU];
+        load_vec(u + c * VU, a);
+#pragma unroll
+        for (int r = 0; r < VU; r++)
+#pragma unroll
+            for (int k = 0; k < C; k++)
+                acc[k] += a[r] * b[k];
+    }
+    for (; c < hi; c++) {
+#pragma unroll
+        for (int r = 0; r < VU; r++) {
+            const long i = c * VU + r;
+            const T a = i < n ? __ldg(u + i) : T(0);
+#pragma unroll
+            for (int k = 0; k < C; k++)
+                acc[k] += a * b[k];
+        }
+    }
+#pragma unroll
+    for (int k = 0; k < C; k++)
+        part[warp][lane * C + k] = acc[k];
+    cluster_combine<T, TW>(part, bsum, out, col0, n);
+}
+
+/* Blocks a cluster (1 to 8, a power of two): enough slices of rows to fill
+ * the GPU, while each warp keeps at least `least` chunks of rows. */
+static unsigned cluster_for(long chunks, long least)
+{
+    unsigned cl = 1;
+    while (cl < 8 && chunks >= (long)COL_WARPS * 2 * cl * least)
+        cl *= 2;
+    return cl;
+}
+
+cudaError_t fused_launch(const double *x, const double *y, double *out, long n, int axis,
+                         enum fused_unit unit, cudaStream_t stream)
+{
+    const double *u = axis == 0 ? x : y, *v = axis == 0 ? y : x;
+    if (unit == FUSED_TENSOR) {
+        constexpr int J = 8;
+        const long tiles = (n + 8 * J - 1) / (8 * J);
+        const unsigned cl = cluster_for((n + 31) / 32, 8);
+        return launch_cluster(fused_dmma_kernel<J>, dim3((unsigned)tiles, cl, 1), dim3(COL_THREADS),
+                              stream, u, v, out, n);
+    }
+    constexpr int C = 4;
+    const long tiles = (n + 32 * C - 1) / (32 * C);
+    const unsigned cl = cluster_for((n + 1) / 2, 32);
+    if (!aligned16(u) || !aligned16(v))
+        return cudaErrorMisalignedAddress;
+    return launch_cluster(fused_simt_kernel<double, C>, dim3((unsigned)tiles, cl, 1),
+                          dim3(COL_THREADS), stream, u, v, out, n);
+}
+
+cudaError_t fused_launch(const float *x, const float *y, float *out, long n, int axis,
+                         enum fused_unit unit, cudaStream_t stream)
+{
+    const float *u = axis == 0 ? x : y, *v = axis == 0 ? y : x;
+    if (!aligned16(u) || !aligned16(v))
+        return cudaErrorMisalignedAddress;
+    if (unit == FUSED_TENSOR) {
+        constexpr int J = 4;
+        const long tiles = (n + 8 * J - 1) / (8 * J);
+        /* Fewer chunks (4) a warp than DMMA: the blocks are short, and more of
+         * them (2500 at n = 20000) fill the last wave better. */
+        const unsigned cl = cluster_for((n + 127) / 128, 4);
+        return launch_cluster(fused_tf32_kernel<J>, dim3((unsigned)tiles, cl, 1), dim3(COL_THREADS),
+                              stream, u, v, out, n);
+    }
+    constexpr int C = 8;
+    const long tiles = (n + 32 * C - 1) / (32 * C);
+    const unsigned cl = cluster_for((n + 3) / 4, 32);
+    return launch_cluster(fused_simt_kernel<float, C>, dim3((unsigned)tiles, cl, 1),
+                          dim3(COL_THREADS), stream, u, v, out, n);
+}

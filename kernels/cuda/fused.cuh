@@ -1,0 +1,24 @@
+/* fused.cuh: outer_sum without the n x n matrix. Every product x_i y_j is
+ * formed in registers (or in the tensor cores' registers) and accumulated;
+ * the algebraic shortcut y_j * sum(x) is never taken. */
+#ifndef FLOPBENCH_FUSED_CUH
+#define FLOPBENCH_FUSED_CUH
+
+#include <cuda_runtime.h>
+
+/* How the products are formed. */
+enum fused_unit {
+    FUSED_TENSOR, /* f64: DMMA (mma.m8n8k4.f64), IEEE products and sums;
+                   * f32: mma.m16n8k8.tf32 three times on hi/lo halves
+                   * (the "3xTF32" split: float32 accuracy) */
+    FUSED_SIMT,   /* FFMA / DFMA on the CUDA cores */
+};
+
+/* out = the axis sums of x y^T: axis 0 out[j] = sum_i x_i y_j, axis 1
+ * out[i] = sum_j x_i y_j. One launch, no scratch, deterministic. */
+cudaError_t fused_launch(const float *x, const float *y, float *out, long n, int axis,
+                         enum fused_unit unit, cudaStream_t stream);
+cudaError_t fused_launch(const double *x, const double *y, double *out, long n, int axis,
+                         enum fused_unit unit, cudaStream_t stream);
+
+#endif

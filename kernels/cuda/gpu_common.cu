@@ -1,0 +1,542 @@
+/* gpu_common.cu: availability, memory, buffers, verification, timing and
+ * device facts of the GPU backends (see gpu_common.cuh). */
+#include "gpu_common.cuh"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host.h"
+#include "random.h"
+#include "reference.h"
+
+/* cuBLAS's workspace: NVIDIA recommends 32 MiB on Hopper. Setting it
+ * explicitly means no allocation happens inside a graph capture. */
+#define BLAS_WORKSPACE_BYTES (32u << 20)
+
+/* The L2 flush writes twice the L2; this if the size cannot be read. */
+#define FLUSH_FALLBACK_BYTES (256u << 20)
+
+int gpu_fail_cuda(char *err, const char *file, int line, const char *call, cudaError_t e)
+{
+    snprintf(err, KERNEL_ERR_LEN, "%s:%d: %s: %s (%s)", file, line, call, cudaGetErrorString(e),
+             cudaGetErrorName(e));
+    return e == cudaErrorMemoryAllocation ? KERNEL_NO_MEMORY : KERNEL_ERROR;
+}
+
+int gpu_fail_cublas(char *err, const char *file, int line, const char *call, cublasStatus_t s)
+{
+    snprintf(err, KERNEL_ERR_LEN, "%s:%d: %s: %s", file, line, call, cublasGetStatusString(s));
+    return s == CUBLAS_STATUS_ALLOC_FAILED ? KERNEL_NO_MEMORY : KERNEL_ERROR;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Availability: asked once, remembered (the runner asks for every point). */
+
+static int available_state = -1;
+static char available_reason[KERNEL_ERR_LEN];
+
+static int gpu_probe(char *reason)
+{
+    int driver = 0, count = 0;
+    cudaDriverGetVersion(&driver);
+    cudaError_t e = cudaGetDeviceCount(&count);
+    if (e != cudaSuccess) {
+        if (driver == 0)
+            snprintf(reason, KERNEL_ERR_LEN,
+                     "no NVIDIA driver on this host (cudaGetDeviceCount: %s)", cudaGetErrorString(e));
+        else
+            snprintf(reason, KERNEL_ERR_LEN, "no usable CUDA device (cudaGetDeviceCount: %s, %s)",
+                     cudaGetErrorName(e), cudaGetErrorString(e));
+        return 0;
+    }
+    if (count < 1) {
+        snprintf(reason, KERNEL_ERR_LEN, "the CUDA driver sees no device");
+        return 0;
+    }
+    int major = 0, minor = 0;
+    if (cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, 0) != cudaSuccess ||
+        cudaDeviceGetAttribute(&minor, cudaDevAttrComputeCapabilityMinor, 0) != cudaSuccess) {
+        snprintf(reason, KERNEL_ERR_LEN, "cannot read the compute capability of device 0: %s",
+                 cudaGetErrorString(cudaGetLastError()));
+        return 0;
+    }
+    if (major < 9) {
+        snprintf(reason, KERNEL_ERR_LEN,
+                 "built for compute capability 9.0 (Hopper) and later; device 0 is %d.%d", major,
+                 minor);
+        return 0;
+    }
+    return 1;
+}
+
+int gpu_available(char *reason)
+{
+    if (available_state < 0)
+        available_state = gpu_probe(available_reason);
+    if (!available_state)
+        snprintf(reason, KERNEL_ERR_LEN, "%s", available_reason);
+    return available_state;
+}
+
+int gpu_impl_index(const struct kernel_backend *b, const struct kernel_point *p, char *err)
+{
+    if ((unsigned)p->op >= OP_COUNT || !b->impls[p->op]) {
+        snprintf(err, KERNEL_ERR_LEN, "backend %s does not serve op %s", b->name,
+                 kernel_op_name(p->op));
+        return -1;
+    }
+    int k = p->impl ? kernel_impl_index(b, p->op, p->impl) : 0;
+    if (k < 0)
+        snprintf(err, KERNEL_ERR_LEN, "backend %s has no impl '%s' for op %s", b->name, p->impl,
+                 kernel_op_name(p->op));
+    return k;
+}
+
+int gpu_sm_count(void)
+{
+    static int sms = 0;
+    if (sms == 0 && cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, 0) != cudaSuccess)
+        sms = 132;
+    return sms > 0 ? sms : 132;
+}
+
+static size_t l2_bytes(void)
+{
+    int l2 = 0;
+    if (cudaDeviceGetAttribute(&l2, cudaDevAttrL2CacheSize, 0) != cudaSuccess || l2 <= 0)
+        return FLUSH_FALLBACK_BYTES / 2;
+    return (size_t)l2;
+}
+
+/* ---------------------------------------------------------------------- */
+/* What a point needs. Sizes in double, so that a huge n cannot wrap. */
+
+struct gpu_sizes {
+    double a, x, y, q, out;  /* device buffers */
+    double flush, blas;      /* L2 flush buffer, cuBLAS workspace */
+    double host;             /* host copies: inputs, output read back, reference */
+};
+
+static int check_point(const struct kernel_point *p, char *err)
+{
+    if ((unsigned)p->op >= OP_COUNT || (unsigned)p->dtype >= DTYPE_COUNT) {
+        snprintf(err, KERNEL_ERR_LEN, "unknown op %d or dtype %d", (int)p->op, (int)p->dtype);
+        return KERNEL_ERROR;
+    }
+    if (p->n < 1) {
+        snprintf(err, KERNEL_ERR_LEN, "n must be at least 1, got %ld", p->n);
+        return KERNEL_ERROR;
+    }
+    if (p->n > 2147483647L) {
+        snprintf(err, KERNEL_ERR_LEN, "n must be below 2^31 (cuBLAS sizes are int), got %ld", p->n);
+        return KERNEL_ERROR;
+    }
+    if (p->op == OP_OUTER_SUM && p->axis != 0 && p->axis != 1) {
+        snprintf(err, KERNEL_ERR_LEN, "outer_sum axis must be 0 or 1, got %d", p->axis);
+        return KERNEL_ERROR;
+    }
+    return KERNEL_OK;
+}
+
+static void point_sizes(const struct kernel_point *p, int use_blas, struct gpu_sizes *z)
+{
+    const double n = (double)p->n, s = (double)kernel_dtype_size(p->dtype);
+    const int copy = p->op == OP_COPY, outer = p->op == OP_OUTER_SUM;
+    const int fused = outer && kernel_impl_is_fused(p->impl);
+    memset(z, 0, sizeof *z);
+    z->a = outer ? 0.0 : n * n * s;
+    z->x = copy ? 0.0 : n * s;
+    z->y = outer ? n * s : 0.0;
+    z->q = outer && !fused ? n * n * s : 0.0;
+    z->out = copy ? n * n * s : n * s;
+    z->flush = p->flush_l2 ? 2.0 * (double)l2_bytes() : 0.0;
+    z->blas = use_blas ? (double)BLAS_WORKSPACE_BYTES : 0.0;
+    /* Host: the inputs as drawn and the output read back, plus the float64
+     * reference (copy compares with its source instead). */
+    z->host = z->a + z->x + z->y + z->out + (copy ? 0.0 : n * (double)sizeof(double));
+}
+
+static double device_need(const struct gpu_sizes *z)
+{
+    /* cudaMalloc rounds each buffer up to at least 512 bytes. */
+    const double round = 512.0;
+    return z->a + z->x + z->y + z->q + z->out + z->flush + z->blas + 7 * round;
+}
+
+static size_t clamp_size(double bytes)
+{
+    return bytes < (double)(SIZE_MAX / 2) ? (size_t)bytes : SIZE_MAX / 2;
+}
+
+int gpu_memory(const struct kernel_point *p, int use_blas, struct kernel_memory *m, char *err)
+{
+    char reason[KERNEL_ERR_LEN];
+    int status = check_point(p, err);
+    if (status != KERNEL_OK)
+        return status;
+    if (!gpu_available(reason)) {
+        snprintf(err, KERNEL_ERR_LEN, "%s", reason);
+        return KERNEL_UNAVAILABLE;
+    }
+    struct gpu_sizes z;
+    point_sizes(p, use_blas, &z);
+    size_t free_b = 0, total_b = 0;
+    GPU_CHECK(cudaMemGetInfo(&free_b, &total_b));
+    memset(m, 0, sizeof *m);
+    m->device_need = clamp_size(device_need(&z));
+    m->device_free = free_b;
+    m->host_need = clamp_size(z.host);
+    m->host_free = host_memory_free();
+    return KERNEL_OK;
+}
+
+/* KERNEL_NO_MEMORY with the reason if the point cannot fit: checked before
+ * anything is allocated. */
+static int check_fit(const struct gpu_sizes *z, char *err)
+{
+    size_t free_b = 0, total_b = 0, host = host_memory_free();
+    GPU_CHECK(cudaMemGetInfo(&free_b, &total_b));
+    double need = device_need(z);
+    if (need > (double)free_b) {
+        snprintf(err, KERNEL_ERR_LEN, "needs %.1f MB of GPU memory, %.1f MB free", need / 1e6,
+                 (double)free_b / 1e6);
+        return KERNEL_NO_MEMORY;
+    }
+    if (host != 0 && z->host > (double)host) {
+        snprintf(err, KERNEL_ERR_LEN, "needs %.1f MB of host memory, %.1f MB available",
+                 z->host / 1e6, (double)host / 1e6);
+        return KERNEL_NO_MEMORY;
+    }
+    return KERNEL_OK;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Setup and teardown. */
+
+void gpu_teardown(void *state)
+{
+    struct gpu_state *st = (struct gpu_state *)state;
+    if (!st)
+        return;
+    if (st->graph)
+        cudaGraphExecDestroy(st->graph);
+    if (st->blas)
+        cublasDestroy(st->blas);
+    void *dev[] = { st->a, st->x, st->y, st->q, st->out, st->flush, st->blas_workspace };
+    for (size_t i = 0; i < sizeof dev / sizeof dev[0]; i++)
+        if (dev[i])
+            cudaFree(dev[i]);
+    if (st->start)
+        cudaEventDestroy(st->start);
+    if (st->stop)
+        cudaEventDestroy(st->stop);
+    if (st->stream)
+        cudaStreamDestroy(st->stream);
+    free(st->h_a);
+    free(st->h_x);
+    free(st->h_y);
+    free(st->h_out);
+    free(st->h_ref);
+    free(st);
+}
+
+/* Allocates bytes of host memory into *p (nothing for 0 bytes). */
+static int host_alloc(void **p, double bytes, char *err)
+{
+    if (bytes <= 0.0)
+        return KERNEL_OK;
+    *p = malloc((size_t)bytes);
+    if (*p)
+        return KERNEL_OK;
+    snprintf(err, KERNEL_ERR_LEN, "out of host memory (%.1f MB)", bytes / 1e6);
+    return KERNEL_NO_MEMORY;
+}
+
+/* Allocates bytes of device memory into *p (nothing for 0 bytes). */
+static int dev_alloc(void **p, double bytes, char *err)
+{
+    if (bytes <= 0.0)
+        return KERNEL_OK;
+    GPU_CHECK(cudaMalloc(p, (size_t)bytes));
+    return KERNEL_OK;
+}
+
+/* Draws the inputs on the host from the seed, as the CPU backends do, and
+ * copies them to the device. */
+static int fill_inputs(struct gpu_state *st, char *err)
+{
+    const size_t n = (size_t)st->n;
+    const enum kernel_dtype dt = st->point.dtype;
+    const uint64_t seed = st->point.seed;
+    if (st->h_a) {
+        random_fill(st->h_a, dt, n * n, seed, STREAM_MATRIX);
+        GPU_CHECK(cudaMemcpy(st->a, st->h_a, n * n * st->elem, cudaMemcpyHostToDevice));
+    }
+    if (st->h_x) {
+        random_fill(st->h_x, dt, n, seed, STREAM_X);
+        GPU_CHECK(cudaMemcpy(st->x, st->h_x, n * st->elem, cudaMemcpyHostToDevice));
+    }
+    if (st->h_y) {
+        random_fill(st->h_y, dt, n, seed, STREAM_Y);
+        GPU_CHECK(cudaMemcpy(st->y, st->h_y, n * st->elem, cudaMemcpyHostToDevice));
+    }
+    return KERNEL_OK;
+}
+
+static int setup_state(struct gpu_state *st, const struct gpu_sizes *z, int use_blas, char *err)
+{
+    int status;
+    if ((status = host_alloc(&st->h_a, z->a, err)) != KERNEL_OK ||
+        (status = host_alloc(&st->h_x, z->x, err)) != KERNEL_OK ||
+        (status = host_alloc(&st->h_y, z->y, err)) != KERNEL_OK ||
+        (status = host_alloc(&st->h_out, z->out, err)) != KERNEL_OK)
+        return status;
+    if (st->point.op != OP_COPY &&
+        (status = host_alloc((void **)&st->h_ref, (double)st->n * sizeof(double), err)) != KERNEL_OK)
+        return status;
+    GPU_CHECK(cudaStreamCreateWithFlags(&st->stream, cudaStreamNonBlocking));
+    GPU_CHECK(cudaEventCreate(&st->start));
+    GPU_CHECK(cudaEventCreate(&st->stop));
+    if ((status = dev_alloc(&st->a, z->a, err)) != KERNEL_OK ||
+        (status = dev_alloc(&st->x, z->x, err)) != KERNEL_OK ||
+        (status = dev_alloc(&st->y, z->y, err)) != KERNEL_OK ||
+        (status = dev_alloc(&st->q, z->q, err)) != KERNEL_OK ||
+        (status = dev_alloc(&st->out, z->out, err)) != KERNEL_OK ||
+        (status = dev_alloc(&st->flush, z->flush, err)) != KERNEL_OK)
+        return status;
+    st->flush_bytes = (size_t)z->flush;
+    if ((status = fill_inputs(st, err)) != KERNEL_OK)
+        return status;
+    if (use_blas) {
+        CUBLAS_CHECK(cublasCreate(&st->blas));
+        CUBLAS_CHECK(cublasSetStream(st->blas, st->stream));
+        GPU_CHECK(cudaMalloc(&st->blas_workspace, BLAS_WORKSPACE_BYTES));
+        CUBLAS_CHECK(cublasSetWorkspace(st->blas, st->blas_workspace, BLAS_WORKSPACE_BYTES));
+        CUBLAS_CHECK(cublasSetPointerMode(st->blas, CUBLAS_POINTER_MODE_HOST));
+    }
+    GPU_CHECK(cudaDeviceSynchronize());
+    return KERNEL_OK;
+}
+
+int gpu_setup(const struct kernel_point *p, gpu_call_fn call, int use_blas, void **state,
+              char *err)
+{
+    char reason[KERNEL_ERR_LEN];
+    *state = NULL;
+    int status = check_point(p, err);
+    if (status != KERNEL_OK)
+        return status;
+    if (!gpu_available(reason)) {
+        snprintf(err, KERNEL_ERR_LEN, "%s", reason);
+        return KERNEL_UNAVAILABLE;
+    }
+    struct gpu_sizes z;
+    point_sizes(p, use_blas, &z);
+    if ((status = check_fit(&z, err)) != KERNEL_OK)
+        return status;
+    struct gpu_state *st = (struct gpu_state *)calloc(1, sizeof *st);
+    if (!st) {
+        snprintf(err, KERNEL_ERR_LEN, "out of host memory");
+        return KERNEL_NO_MEMORY;
+    }
+    st->point = *p;
+    st->point.impl = NULL;
+    st->n = p->n;
+    st->elem = kernel_dtype_size(p->dtype);
+    st->call = call;
+    if ((status = setup_state(st, &z, use_blas, err)) != KERNEL_OK) {
+        gpu_teardown(st);
+        return status;
+    }
+    *state = st;
+    return KERNEL_OK;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Verification: poison, one call, compare. */
+
+/* Bytes of the output. */
+static size_t out_bytes(const struct gpu_state *st)
+{
+    const size_t n = (size_t)st->n;
+    return (st->point.op == OP_COPY ? n * n : n) * st->elem;
+}
+
+int gpu_verify(void *state, struct kernel_check *check, char *err)
+{
+    struct gpu_state *st = (struct gpu_state *)state;
+    const size_t n = (size_t)st->n, bytes = out_bytes(st);
+    const enum kernel_dtype dt = st->point.dtype;
+    /* All bits set is a NaN in float and in double alike. */
+    GPU_CHECK(cudaMemsetAsync(st->out, 0xff, bytes, st->stream));
+    if (st->q)
+        GPU_CHECK(cudaMemsetAsync(st->q, 0xff, n * n * st->elem, st->stream));
+    int status = st->call(st, err);
+    if (status != KERNEL_OK)
+        return status;
+    GPU_CHECK(cudaStreamSynchronize(st->stream));
+    GPU_CHECK(cudaMemcpy(st->h_out, st->out, bytes, cudaMemcpyDeviceToHost));
+    switch (st->point.op) {
+    case OP_COPY:
+        return reference_compare_copy(dt, n * n, st->h_out, st->h_a, check, err);
+    case OP_MATVEC:
+        reference_matvec(dt, st->n, st->h_a, st->h_x, st->h_ref);
+        break;
+    default:
+        reference_outer_sum(dt, st->n, st->point.axis, st->h_x, st->h_y, st->h_ref);
+        break;
+    }
+    return reference_compare(dt, n, st->h_out, st->h_ref, check, err);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Timing. */
+
+/* Captures `iterations` calls into one executable graph, uploaded. */
+static int capture(struct gpu_state *st, long iterations, char *err)
+{
+    if (st->graph) {
+        GPU_CHECK(cudaGraphExecDestroy(st->graph));
+        st->graph = NULL;
+        st->graph_iterations = 0;
+    }
+    GPU_CHECK(cudaStreamBeginCapture(st->stream, cudaStreamCaptureModeThreadLocal));
+    int status = KERNEL_OK;
+    for (long i = 0; i < iterations && status == KERNEL_OK; i++)
+        status = st->call(st, err);
+    cudaGraph_t graph = NULL;
+    cudaError_t e = cudaStreamEndCapture(st->stream, &graph);
+    if (status != KERNEL_OK) {
+        if (graph)
+            cudaGraphDestroy(graph);
+        return status;
+    }
+    if (e != cudaSuccess)
+        return gpu_fail_cuda(err, __FILE__, __LINE__, "cudaStreamEndCapture(st->stream, &graph)", e);
+    e = cudaGraphInstantiate(&st->graph, graph, 0);
+    cudaGraphDestroy(graph);
+    if (e != cudaSuccess) {
+        st->graph = NULL;
+        return gpu_fail_cuda(err, __FILE__, __LINE__, "cudaGraphInstantiate(&st->graph, graph, 0)", e);
+    }
+    GPU_CHECK(cudaGraphUpload(st->graph, st->stream));
+    st->graph_iterations = iterations;
+    return KERNEL_OK;
+}
+
+int gpu_run(void *state, long iterations, double *seconds, char *err)
+{
+    struct gpu_state *st = (struct gpu_state *)state;
+    if (iterations < 1) {
+        snprintf(err, KERNEL_ERR_LEN, "iterations must be at least 1, got %ld", iterations);
+        return KERNEL_ERROR;
+    }
+    int status;
+    if (st->point.graph && st->graph_iterations != iterations &&
+        (status = capture(st, iterations, err)) != KERNEL_OK)
+        return status;
+    if (st->flush)
+        GPU_CHECK(cudaMemsetAsync(st->flush, st->flush_value++, st->flush_bytes, st->stream));
+    GPU_CHECK(cudaEventRecord(st->start, st->stream));
+    if (st->point.graph) {
+        GPU_CHECK(cudaGraphLaunch(st->graph, st->stream));
+    } else {
+        for (long i = 0; i < iterations; i++)
+            if ((status = st->call(st, err)) != KERNEL_OK)
+                return status;
+    }
+    GPU_CHECK(cudaEventRecord(st->stop, st->stream));
+    GPU_CHECK(cudaEventSynchronize(st->stop));
+    float ms = 0.0f;
+    GPU_CHECK(cudaEventElapsedTime(&ms, st->start, st->stop));
+    *seconds = 1e-3 * (double)ms;
+    return KERNEL_OK;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Facts. */
+
+/* "13.0" from CUDA's 13000. */
+static void version_text(int v, char *buf, size_t len)
+{
+    snprintf(buf, len, "%d.%d", v / 1000, (v % 1000) / 10);
+}
+
+/* The kernel module's version ("580.159.04"), or "" if not readable. */
+static void nvidia_module_version(char *buf, size_t len)
+{
+    buf[0] = '\0';
+    FILE *f = fopen("/proc/driver/nvidia/version", "r");
+    if (!f)
+        return;
+    char line[512];
+    if (fgets(line, sizeof line, f)) {
+        /* "NVRM version: NVIDIA UNIX x86_64 Kernel Module  580.159.04  Tue ..." */
+        const char *m = strstr(line, "Kernel Module");
+        if (m && sscanf(m + strlen("Kernel Module"), " %63s", buf) != 1)
+            buf[0] = '\0';
+        if (strlen(buf) >= len)
+            buf[0] = '\0';
+    }
+    fclose(f);
+}
+
+static void fact_int(kernel_fact_fn fact, void *ctx, const char *key, long long v)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, "%lld", v);
+    fact(ctx, key, buf);
+}
+
+static int attr(enum cudaDeviceAttr a)
+{
+    int v = 0;
+    return cudaDeviceGetAttribute(&v, a, 0) == cudaSuccess ? v : -1;
+}
+
+void gpu_describe(const struct kernel_point *p, kernel_fact_fn fact, void *ctx)
+{
+    (void)p;
+    char buf[256], module[64];
+    int v = 0;
+    if (cudaRuntimeGetVersion(&v) == cudaSuccess) {
+        version_text(v, buf, sizeof buf);
+        fact(ctx, "cuda_runtime_version", buf);
+    }
+    int major = 0, minor = 0, patch = 0;
+    if (cublasGetProperty(MAJOR_VERSION, &major) == CUBLAS_STATUS_SUCCESS &&
+        cublasGetProperty(MINOR_VERSION, &minor) == CUBLAS_STATUS_SUCCESS &&
+        cublasGetProperty(PATCH_LEVEL, &patch) == CUBLAS_STATUS_SUCCESS) {
+        snprintf(buf, sizeof buf, "%d.%d.%d", major, minor, patch);
+        fact(ctx, "cublas_version", buf);
+    }
+    if (cudaDriverGetVersion(&v) == cudaSuccess && v > 0) {
+        /* The kernel module's version where /proc shows it, else the CUDA
+         * version the driver supports. */
+        version_text(v, buf, sizeof buf);
+        fact(ctx, "driver_cuda_version", buf);
+        nvidia_module_version(module, sizeof module);
+        fact(ctx, "driver_version", module[0] ? module : buf);
+    } else {
+        fact(ctx, "driver_version", "none");
+    }
+    char reason[KERNEL_ERR_LEN];
+    if (!gpu_available(reason))
+        return;
+    cudaDeviceProp prop;
+    if (cudaGetDeviceProperties(&prop, 0) == cudaSuccess) {
+        fact(ctx, "gpu_name", prop.name);
+        fact_int(fact, ctx, "gpu_memory_bytes", (long long)prop.totalGlobalMem);
+    }
+    fact_int(fact, ctx, "gpu_sm_count", attr(cudaDevAttrMultiProcessorCount));
+    fact_int(fact, ctx, "gpu_clock_mhz", attr(cudaDevAttrClockRate) / 1000);
+    fact_int(fact, ctx, "gpu_mem_clock_mhz", attr(cudaDevAttrMemoryClockRate) / 1000);
+    fact_int(fact, ctx, "gpu_mem_bus_bits", attr(cudaDevAttrGlobalMemoryBusWidth));
+    fact_int(fact, ctx, "gpu_l2_bytes", attr(cudaDevAttrL2CacheSize));
+    fact(ctx, "gpu_ecc", attr(cudaDevAttrEccEnabled) == 1 ? "on" : "off");
+    snprintf(buf, sizeof buf, "%d.%d", attr(cudaDevAttrComputeCapabilityMajor),
+             attr(cudaDevAttrComputeCapabilityMinor));
+    fact(ctx, "compute_capability", buf);
+}
