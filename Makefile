@@ -3,7 +3,9 @@
 # Quiet by default; `make V=1` shows the commands.
 
 BUILD   ?= build
-CC      ?= gcc
+ifeq ($(origin CC),default)
+CC      = gcc
+endif
 NVCC    ?= nvcc
 CUDA_HOME ?= /usr/local/cuda
 # Portable x86-64 with AVX2 and FMA: the same binary runs here, in CI and on
