@@ -4,7 +4,6 @@
 set -u
 runner=$1
 cd "$(dirname "$0")/.."
-cd ..
 tmp=${FLOPBENCH_TEST_TMP:-/tmp}/e2e.$$
 mkdir -p "$tmp"
 passed=0 failed=0 skipped=0
