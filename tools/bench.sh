@@ -102,6 +102,9 @@ gpu)
     measure gpu
     host "$OUT/bench-gpu-large/provenance.csv"
     table 20000 "$OUT/bench-gpu-small/summary.csv" "$OUT/bench-gpu-large/summary.csv"
+    echo
+    echo "n = 1000 again, each batch of 1000 calls one CUDA graph (after an L2 flush):"
+    table 0 "$OUT/bench-gpu-graph/summary.csv"
     ;;
 *) usage ;;
 esac

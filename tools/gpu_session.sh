@@ -142,9 +142,14 @@ done
 pack
 nvidia-smi --query-gpu=clocks.sm,clocks.mem,power.draw,temperature.gpu --format=csv,noheader 2>/dev/null |
     sed 's/^/gpu at the end: /' | tee -a "$LOG"
+# The last lines are what a caller sees first: the bench table, the tests'
+# result, then each step's exit code.
 echo
+if [ -f "$OUT/bench.log" ]; then
+    echo "== bench (per call; of_copy against the best copy of the same backend, dtype, n)"
+    grep -E '^(backend|cublas|cuda) |x faster|CUDA graph' "$OUT/bench.log"
+fi
+grep -E '^(RESULT|FAIL)' "$OUT/test_kernels.log" 2>/dev/null | tail -12
 note "== summary ($(($(date +%s) - START))s)"
 printf '%b' "$SUMMARY" | tee -a "$LOG"
-grep -E '^RESULT|passed, .* failed' "$OUT/test_kernels.log" 2>/dev/null | tail -3
-[ -f "$OUT/bench.log" ] && grep -E 'x faster' "$OUT/bench.log"
 exit 0

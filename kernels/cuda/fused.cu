@@ -38,11 +38,14 @@ __device__ __forceinline__ void mma_tf32(float (&d)[4], const uint32_t (&a)[4], 
         : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b), "r"(b));
 }
 
+/* x rounded to TF32 (nearest, ties away), as a float's bits. The low 13
+ * bits are cleared: the split below subtracts this value as a float, and
+ * PTX leaves those bits of a .tf32 result to the implementation. */
 __device__ __forceinline__ uint32_t tf32_round(float x)
 {
     uint32_t r;
     asm("cvt.rna.tf32.f32 %0, %1;" : "=r"(r) : "f"(x));
-    return r;
+    return r & 0xffffe000u;
 }
 
 /* hi = tf32(x), lo = tf32(x - hi): x = hi + lo to about 2^-22 relative. */
