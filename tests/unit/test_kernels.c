@@ -95,8 +95,9 @@ static void test_backends(void)
     }
 }
 
-/* A CPU backend refuses a bad impl, n = 0 and a point too big to allocate,
- * leaving no state; run refuses zero iterations. */
+/* A CPU backend refuses a bad impl, n = 0, an axis other than 0 or 1 and a
+ * point too big to allocate, leaving no state; takes no impl as the default;
+ * run refuses zero iterations. */
 static void test_refusals(const char *name)
 {
     const struct kernel_backend *b = kernel_backend_find(name);
@@ -112,6 +113,16 @@ static void test_refusals(const char *name)
     p.impl = b->impls[OP_MATVEC][0];
     p.n = 0;
     CHECK(b->setup(&p, &state, err) == KERNEL_ERROR && !state, "%s: n = 0 refused", name);
+    p = (struct kernel_point){ .op = OP_OUTER_SUM, .dtype = DTYPE_F64, .axis = 2, .n = 8,
+                               .impl = b->impls[OP_OUTER_SUM][0], .seed = 1 };
+    CHECK(b->setup(&p, &state, err) == KERNEL_ERROR && !state, "%s: axis 2 refused", name);
+    p.axis = 1;
+    p.impl = NULL;
+    CHECK(b->setup(&p, &state, err) == KERNEL_OK && state, "%s: no impl is the default: %s", name,
+          err);
+    b->teardown(state);
+    p = (struct kernel_point){ .op = OP_MATVEC, .dtype = DTYPE_F32, .axis = -1,
+                               .impl = b->impls[OP_MATVEC][0], .seed = 1 };
     p.n = 100000000L; /* 4e16 bytes */
     struct kernel_memory m = { 0 };
     CHECK(b->memory(&p, &m, err) == KERNEL_OK && m.host_need > m.host_free,
