@@ -72,7 +72,7 @@ local function position(level)
 end
 
 local figure_fields = { file = true, kind = true, experiment = true, series = true, size = true,
-                        calls = true, figures = true }
+                        calls = true, figures = true, ceiling = true }
 
 -- A legend{} figure: the figures it names (declared before it) share it
 -- and draw no key of their own.
@@ -96,7 +96,7 @@ local function check_figure(where, f, files)
   if type(f) ~= "table" then fail("%sfigure: expects a table", where) end
   for k in pairs(f) do
     if not figure_fields[k] then
-      fail("%sfigure: unknown field '%s' (valid: calls, experiment, figures, file, kind, series, size)",
+      fail("%sfigure: unknown field '%s' (valid: calls, ceiling, experiment, figures, file, kind, series, size)",
            where, tostring(k))
     end
   end
@@ -107,7 +107,7 @@ local function check_figure(where, f, files)
   files[f.file] = f
   if not plot.kinds[f.kind] then
     fail("%sfigure '%s': field 'kind' must be \"runtime\", \"bandwidth\" or \"legend\", got %s", where,
-         f.file, tostring(f.kind))
+         f.file, f.kind == nil and "nothing" or string.format("%q", tostring(f.kind)))
   end
   if f.kind == "legend" then return check_legend(where, f, files) end
   if type(f.experiment) ~= "string" then
@@ -119,10 +119,13 @@ local function check_figure(where, f, files)
   end
   for i, sel in ipairs(f.series or {}) do
     if type(sel) ~= "table" then fail("%sfigure '%s': series %d must be a table", where, f.file, i) end
-    for k in pairs(sel) do
-      if not data.selector_fields[k] then
-        fail("%sfigure '%s': series %d: unknown field '%s' (valid: axis, backend, dtype, impl, op, threads)",
+    for k, v in pairs(sel) do
+      if not data.selector_fields[k] and k ~= "experiment" and k ~= "label" then
+        fail("%sfigure '%s': series %d: unknown field '%s' (valid: axis, backend, dtype, experiment, impl, label, op, threads)",
              where, f.file, i, tostring(k))
+      end
+      if (k == "experiment" or k == "label") and type(v) ~= "string" then
+        fail("%sfigure '%s': series %d: field '%s' must be a string", where, f.file, i, k)
       end
     end
   end
@@ -137,19 +140,26 @@ local function check_quote(where, qt, keys)
   if type(qt) ~= "table" or type(qt.key) ~= "string" or not qt.key:match("^[%w_-]+$") then
     fail("%squote: expects { key = name, experiment = name, series = { op = ... } }", where)
   end
+  local valid = { key = true, experiment = true, series = true, den = true, ceiling = true }
   for k in pairs(qt) do
-    if k ~= "key" and k ~= "experiment" and k ~= "series" then
-      fail("%squote '%s': unknown field '%s' (valid: experiment, key, series)", where, qt.key, tostring(k))
+    if not valid[k] then
+      fail("%squote '%s': unknown field '%s' (valid: ceiling, den, experiment, key, series)", where, qt.key,
+           tostring(k))
     end
   end
   if keys[qt.key] then fail("%squote '%s': declared twice", where, qt.key) end
   keys[qt.key] = true
   if type(qt.experiment) ~= "string" then fail("%squote '%s': needs field 'experiment'", where, qt.key) end
-  if type(qt.series) ~= "table" then fail("%squote '%s': needs field 'series', a selector", where, qt.key) end
-  for k in pairs(qt.series) do
-    if not data.selector_fields[k] then
-      fail("%squote '%s': series: unknown field '%s' (valid: axis, backend, dtype, impl, op, threads)",
-           where, qt.key, tostring(k))
+  for _, field in ipairs({ "series", "den" }) do
+    local sel = qt[field]
+    if sel ~= nil or field == "series" then
+      if type(sel) ~= "table" then fail("%squote '%s': field '%s' must be a selector", where, qt.key, field) end
+      for k in pairs(sel) do
+        if not data.selector_fields[k] then
+          fail("%squote '%s': %s: unknown field '%s' (valid: axis, backend, dtype, impl, op, threads)",
+               where, qt.key, field, tostring(k))
+        end
+      end
     end
   end
   qt.where = where
@@ -171,10 +181,18 @@ local function load_spec(path)
       check_quote(where, qt, keys)
       spec.quotes[#spec.quotes + 1] = qt
     end,
-    bytes_table = function(names)
+    bytes_table = function(groups)
       local where = position(2)
-      if type(names) ~= "table" then fail("%sbytes_table: expects a list of experiment names", where) end
-      for _, n in ipairs(names) do spec.bytes[#spec.bytes + 1] = { name = n, where = where } end
+      local shape = "{ { title = text, ceiling = experiment, experiments = { names } }, ... }"
+      if type(groups) ~= "table" then fail("%sbytes_table: expects %s", where, shape) end
+      for _, g in ipairs(groups) do
+        if type(g) ~= "table" or type(g.title) ~= "string" or type(g.experiments) ~= "table"
+           or (g.ceiling ~= nil and type(g.ceiling) ~= "string") then
+          fail("%sbytes_table: expects %s", where, shape)
+        end
+        g.where = where
+        spec.bytes[#spec.bytes + 1] = g
+      end
     end,
   }
   setmetatable(env, {
@@ -236,10 +254,23 @@ local function check_names(spec, by_name)
     end
   end
   for _, f in ipairs(spec.figures) do
-    if f.kind ~= "legend" then known(f.where, "figure '" .. f.file .. "'", f.experiment) end
+    if f.kind ~= "legend" then
+      local what = "figure '" .. f.file .. "'"
+      known(f.where, what, f.experiment)
+      if f.ceiling then known(f.where, what, f.ceiling) end
+      for _, sel in ipairs(f.series or {}) do
+        if sel.experiment then known(f.where, what, sel.experiment) end
+      end
+    end
   end
-  for _, b in ipairs(spec.bytes) do known(b.where, "bytes_table", b.name) end
-  for _, qt in ipairs(spec.quotes) do known(qt.where, "quote '" .. qt.key .. "'", qt.experiment) end
+  for _, g in ipairs(spec.bytes) do
+    for _, name in ipairs(g.experiments) do known(g.where, "bytes_table", name) end
+    if g.ceiling then known(g.where, "bytes_table", g.ceiling) end
+  end
+  for _, qt in ipairs(spec.quotes) do
+    known(qt.where, "quote '" .. qt.key .. "'", qt.experiment)
+    if qt.ceiling then known(qt.where, "quote '" .. qt.key .. "'", qt.ceiling) end
+  end
 end
 
 ---------------------------------------------------------------------------
@@ -328,13 +359,11 @@ function M.main(argv)
   local _, full_by_name = declare(opt.scripts, "full")
   local estimates = {}
   for name, e in pairs(full_by_name) do estimates[name] = claims.estimate(e.points, by_name[name]) end
-  local bytes_exps = {}
-  for _, b in ipairs(spec.bytes) do bytes_exps[#bytes_exps + 1] = by_name[b.name] end
 
   local files = {
     ["macros.tex"] = tex.macros(exps, results, opt, spec.quotes, by_name),
     ["claims.tex"] = tex.claims_table(results),
-    ["bytes.tex"] = tex.bytes_table(bytes_exps),
+    ["bytes.tex"] = tex.bytes_table(spec.bytes, by_name),
     ["listings.tex"] = tex.listings(opt.scripts),
     ["artifact.tex"] = tex.artifact_table(results, estimates),
     ["claims.txt"] = claims_text(results),

@@ -14,7 +14,8 @@
 -- kind = "ratio": median(num) / median(den) at n (the nearest N measured in
 -- both if n was not), its interval num_low/den_high .. num_high/den_low.
 -- kind = "growth" (fields from, to instead of n): ratio(to) / ratio(from),
--- its interval from the two ratios' intervals.
+-- its interval from the two ratios' intervals; with of = "difference", the
+-- growth of the difference of times instead: (num - den)(to) / (num - den)(from).
 -- A claim holds if its whole interval meets `expect`, does not hold if the
 -- median fails it, and is inconclusive in between; it is missing if the
 -- results it needs are absent. None of these is an error: a claim's fields
@@ -81,7 +82,18 @@ local function check_measure(c, declared)
   if m.kind == "ratio" and not positive_integer(m.n) then
     fail("%smeasure.n must be a positive integer (the N of the ratio), got %s", at(c), describe(m.n))
   end
+  local valid = { kind = true, experiment = true, num = true, den = true, n = m.kind == "ratio",
+                  from = m.kind == "growth", to = m.kind == "growth", of = m.kind == "growth" }
+  for k in pairs(m) do
+    if not valid[k] then
+      fail("%smeasure: field '%s' does not go with kind \"%s\" (ratio: n, num, den; growth: from, to, of, num, den)",
+           at(c), tostring(k), m.kind)
+    end
+  end
   if m.kind == "growth" then
+    if m.of ~= nil and m.of ~= "ratio" and m.of ~= "difference" then
+      fail('%smeasure.of must be "ratio" (the default) or "difference", got %s', at(c), describe(m.of))
+    end
     if not positive_integer(m.from) or not positive_integer(m.to) or m.from >= m.to then
       fail("%smeasure.from and measure.to must be integers with 0 < from < to, got %s and %s",
            at(c), describe(m.from), describe(m.to))
@@ -152,6 +164,12 @@ function M.expect_text(e)
   return string.format("below %g", e.below)
 end
 
+-- The difference num - den of a ratio's two points, in seconds, with its
+-- interval from the CI bounds.
+function M.difference(q)
+  return { value = q.a.median - q.b.median, low = q.a.low - q.b.high, high = q.a.high - q.b.low }
+end
+
 -- Judges claim c against exp (loaded by report_data.load): { claim,
 -- experiment, verdict, reason, value, low, high, n, n_from }.
 function M.evaluate(c, exp)
@@ -171,9 +189,21 @@ function M.evaluate(c, exp)
       r.reason = why or why2 or string.format("only N = %d measured", a.n)
       return r
     end
-    r.value, r.low, r.high = b.value / a.value, b.low / a.high, b.high / a.low
     r.n, r.n_from, r.num, r.den = b.n, a.n, a.num, a.den
     r.ratio_from, r.ratio_to = a, b
+    if m.of == "difference" then
+      local from, to = M.difference(a), M.difference(b)
+      if from.value <= 0 then
+        r.verdict = "missing"
+        r.reason = string.format("%s is not slower than %s at N = %d", a.num.key, a.den.key, a.n)
+        return r
+      end
+      r.value, r.low = to.value / from.value, to.low / from.high
+      r.high = from.low > 0 and to.high / from.low or math.huge
+      r.diff_from, r.diff_to = from, to
+    else
+      r.value, r.low, r.high = b.value / a.value, b.low / a.high, b.high / a.low
+    end
   end
   r.verdict = M.judge(c.expect, r.value, r.low, r.high)
   return r

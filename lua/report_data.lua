@@ -225,6 +225,7 @@ function M.load(exp, opt)
   exp.prov = M.read_provenance(join(where.dir, "provenance.csv"))
   local rows = M.read_summary(join(where.dir, "summary.csv"))
   exp.series, exp.by_key = M.make_series(rows)
+  for _, s in ipairs(exp.series) do s.experiment = exp.name end
   local seen = {}
   for _, s in ipairs(exp.series) do
     for _, p in ipairs(s.points) do
@@ -261,11 +262,16 @@ function M.ratio(exp, num_sel, den_sel, n)
   if not num then return nil, why end
   local den, why2 = M.one_series(exp, den_sel)
   if not den then return nil, why2 end
+  return M.ratio_series(num, den, n)
+end
+
+-- The ratio of series num to series den at n (or the nearest N both have).
+function M.ratio_series(num, den, n)
   local at = M.common_n(num, den, n)
   if not at then return nil, string.format("%s and %s share no N", num.key, den.key) end
   local a, b = num.at[at], den.at[at]
   return { value = a.median / b.median, low = a.low / b.high, high = a.high / b.low, n = at,
-           num = num, den = den }
+           num = num, den = den, a = a, b = b }
 end
 
 -- The ceiling of exp: the best bandwidth its copy series reached, as

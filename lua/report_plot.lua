@@ -151,15 +151,28 @@ end
 ---------------------------------------------------------------------------
 -- The figures.
 
--- The series of fig's experiment its selectors pick, in selector order.
-local function picked(fig, exp)
-  local list, seen = {}, {}
+-- The series fig's selectors pick, in selector order, each from the
+-- selector's experiment or the figure's; labels as the selectors give them.
+local function picked(fig, exps)
+  local list, labels, seen = {}, {}, {}
   for _, sel in ipairs(fig.series or { {} }) do
-    for _, s in ipairs(data.select(exp, sel)) do
-      if not seen[s] then seen[s] = true; list[#list + 1] = s end
+    local exp = exps[sel.experiment or fig.experiment]
+    for _, s in ipairs(exp and data.select(exp, sel) or {}) do
+      if not seen[s] then
+        seen[s] = true
+        list[#list + 1] = s
+        labels[#list] = sel.label
+      end
     end
   end
-  return list
+  return list, labels
+end
+
+-- styles(list), with the labels a figure's selectors give.
+local function figure_styles(list, labels)
+  local st = styles(list)
+  for i, l in pairs(labels) do st[i].label = l end
+  return st
 end
 
 -- The y axis of a linear plot up to ymax: about five tics.
@@ -186,13 +199,14 @@ local function key(lines, fig, where)
   end
 end
 
-local function runtime(fig, exp, lines)
-  local list = picked(fig, exp)
+local function runtime(fig, exps, lines)
+  local exp = exps[fig.experiment]
+  local list, labels = picked(fig, exps)
   if #list == 0 then
     return empty_panel(lines, exp.source == "missing" and "no results for " .. exp.name
       .. " on this host, and none recorded" or "none of the figure's series in " .. exp.name)
   end
-  local calls, st, ymax = fig.calls or 1000, styles(list), 0
+  local calls, st, ymax = fig.calls or 1000, figure_styles(list, labels), 0
   local xmax = x_axis(lines, list)
   for _, s in ipairs(list) do
     for _, p in ipairs(s.points) do ymax = math.max(ymax, calls * p.high) end
@@ -222,14 +236,15 @@ local function runtime(fig, exp, lines)
   lines[#lines + 1] = "plot " .. table.concat(plots, ", \\\n     ")
 end
 
-local function bandwidth(fig, exp, lines)
-  local list = picked(fig, exp)
-  local ceiling = data.copy_ceiling(exp)
+local function bandwidth(fig, exps, lines)
+  local exp = exps[fig.experiment]
+  local list, labels = picked(fig, exps)
+  local ceiling = data.copy_ceiling(exps[fig.ceiling or fig.experiment])
   if #list == 0 then
     return empty_panel(lines, exp.source == "missing" and "no results for " .. exp.name
       .. " on this host, and none recorded" or "no series to draw in " .. exp.name)
   end
-  local st = styles(list)
+  local st = figure_styles(list, labels)
   x_axis(lines, list)
   lines[#lines + 1] = "set logscale y"
   lines[#lines + 1] = "set format y '$10^{%T}$'"
@@ -271,13 +286,15 @@ local dashes = { [1] = "solid", [2] = "dashed", [3] = "dotted", [4] = "dash dot"
 local function legend(fig, exps)
   local entries, seen, ceiling = {}, {}, false
   for _, f in ipairs(fig.members) do
-    local list = picked(f, exps[f.experiment])
-    for i, st in ipairs(styles(list)) do
+    local list, labels = picked(f, exps)
+    for _, st in ipairs(figure_styles(list, labels)) do
       if not seen[st.label] then
         seen[st.label] = true
         entries[#entries + 1] = st
       end
-      ceiling = ceiling or (f.kind == "bandwidth" and list[i].op == "copy")
+    end
+    if f.kind == "bandwidth" and data.copy_ceiling(exps[f.ceiling or f.experiment]) then
+      ceiling = true
     end
   end
   table.sort(entries, function(a, b)
@@ -308,7 +325,7 @@ function M.output(fig, exps)
   if fig.kind == "legend" then return fig.file .. ".tex", legend(fig, exps) end
   local lines, exp = {}, exps[fig.experiment]
   header(lines, fig.file, fig.size or "5.2cm,5.4cm", exp.dir or ("no results for " .. exp.name))
-  kinds[fig.kind](fig, exp, lines)
+  kinds[fig.kind](fig, exps, lines)
   return fig.file .. ".gp", table.concat(lines, "\n") .. "\n"
 end
 
