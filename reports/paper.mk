@@ -27,7 +27,8 @@ PAPER_GEN       = $(PAPER_BUILD)/gen
 
 # This host's folder under results/: FLOPBENCH_HOST, else the hostname,
 # with only [A-Za-z0-9._-] kept (as `runner host-tag` prints it).
-HOST_TAG ?= $(shell h="$${FLOPBENCH_HOST:-$$(hostname)}"; printf '%s' "$$h" | tr -c 'A-Za-z0-9._-' '_')
+HOST_TAG ?= $(shell h="$${FLOPBENCH_HOST:-$$(hostname)}"; \
+              printf '%s' "$${h:-unknown}" | tr -c 'A-Za-z0-9._-' '_' | sed 's/^[.-]/_/')
 
 ifeq ($(PROFILE),full)
 PAPER_RESULTS ?= $(PAPER_RECORDED)/$(HOST_TAG)
@@ -42,7 +43,10 @@ PAPER_INPUTS   = $(wildcard $(PAPER_RECORDED)/*/*/summary.csv $(PAPER_RECORDED)/
                             $(PAPER_RESULTS)/*/summary.csv)
 PAPER_TEXINPUTS = $(abspath $(PAPER_GEN)):$(abspath paper):
 
-.PHONY: paper paper-deps
+.PHONY: paper paper-host-tag
+
+paper-host-tag:
+	@echo '$(HOST_TAG)'
 
 paper:
 	$(Q)tools/deps.sh paper
