@@ -58,25 +58,43 @@ local cpu_host = {
 }
 local gpu_ns, cpu_ns = { 1000, 2000, 4000, 8000 }, { 1000, 2000, 4000 }
 
-write_experiment("data/recorded/fakegpu/fig2-gpu-f64", "fig2-gpu-f64", "cublas", "f64", gpu_host, {
+local gpu64 = "data/recorded/fakegpu/"
+write_experiment(gpu64 .. "fig2-gpu-f64", "fig2-gpu-f64", "cublas", "f64", gpu_host, {
+  { op = "matvec", impl = "gemm", launch = 12e-6, bw = 2.9e12 },
+  { op = "outer_sum", impl = "gemm", axis = 0, launch = 22e-6, bw = 2.3e12 },
+}, gpu_ns, 0.002)
+write_experiment(gpu64 .. "fig2-gpu-f64-ref", "fig2-gpu-f64-ref", "cublas", "f64", gpu_host, {
   { op = "copy", impl = "memcpy", launch = 5e-6, bw = 3.0e12 },
+  { op = "matvec", impl = "gemv", launch = 10e-6, bw = 2.95e12 },
+  { op = "copy", impl = "memcpy", backend = "cuda", launch = 5e-6, bw = 2.98e12 },
+  { op = "matvec", impl = "rowdot", backend = "cuda", launch = 6e-6, bw = 2.7e12 },
+  { op = "outer_sum", impl = "materialized", axis = 0, backend = "cuda", launch = 9e-6, bw = 2.6e12 },
+  { op = "outer_sum", impl = "materialized", axis = 1, backend = "cuda", launch = 9e-6, bw = 2.8e12 },
+  { op = "outer_sum", impl = "fused", axis = 0, backend = "cuda", launch = 8e-6, bw = 2e9 },
+  { op = "outer_sum", impl = "fused", axis = 1, backend = "cuda", launch = 8e-6, bw = 2.2e9 },
+}, gpu_ns, 0.002)
+write_experiment(gpu64 .. "fig3-gpu-f64", "fig3-gpu-f64", "cublas", "f64", gpu_host, {
   { op = "matvec", impl = "gemm", launch = 12e-6, bw = 2.9e12 },
   { op = "outer_sum", impl = "gemm", axis = 1, launch = 20e-6, bw = 2.7e12 },
-  { op = "outer_sum", impl = "gemm", axis = 0, launch = 22e-6, bw = 2.3e12 },
-  { op = "outer_sum", impl = "fused", axis = 1, backend = "cuda", launch = 8e-6, bw = 2e9 },
 }, gpu_ns, 0.002)
-write_experiment("data/recorded/fakegpu/fig2-gpu-f32", "fig2-gpu-f32", "cublas", "f32", gpu_host, {
-  { op = "copy", impl = "memcpy", launch = 5e-6, bw = 3.0e12 },
+write_experiment(gpu64 .. "fig2-gpu-f32", "fig2-gpu-f32", "cublas", "f32", gpu_host, {
   { op = "matvec", impl = "gemm", launch = 10e-6, bw = 2.9e12 },
   { op = "outer_sum", impl = "gemm", axis = 0, launch = 20e-6, bw = 2.4e12 },
 }, gpu_ns, 0.002)
-write_experiment("data/recorded/fakegpu/fig3-gpu-f64", "fig3-gpu-f64", "cublas", "f64", gpu_host, {
-  { op = "matvec", impl = "gemm", launch = 12e-6, bw = 2.9e12 },
-  { op = "outer_sum", impl = "gemm", axis = 0, launch = 22e-6, bw = 2.3e12 },
+write_experiment(gpu64 .. "fig2-gpu-f32-ref", "fig2-gpu-f32-ref", "cublas", "f32", gpu_host, {
+  { op = "copy", impl = "memcpy", launch = 5e-6, bw = 3.0e12 },
+  { op = "matvec", impl = "gemv", launch = 10e-6, bw = 2.9e12 },
+  { op = "outer_sum", impl = "fused", axis = 0, backend = "cuda", launch = 8e-6, bw = 1e9 },
 }, gpu_ns, 0.002)
 write_experiment("data/live/fig2-cpu", "fig2-cpu", "openblas", "f32", cpu_host, {
-  { op = "copy", impl = "memcpy", launch = 2e-6, bw = 9e9 },
   { op = "matvec", impl = "gemm", launch = 30e-6, bw = 12e9 },
   { op = "outer_sum", impl = "gemm", axis = 0, launch = 40e-6, bw = 12e9 * 2 / 1.3 },
-  { op = "outer_sum", impl = "fused", axis = 0, launch = 20e-6, bw = 0.05e9 },
 }, cpu_ns, 0.10)
+write_experiment("data/live/fig2-cpu-ref", "fig2-cpu-ref", "openblas", "f32", cpu_host, {
+  { op = "copy", impl = "memcpy", launch = 2e-6, bw = 9e9 },
+  { op = "matvec", impl = "gemv", launch = 30e-6, bw = 12e9 },
+  { op = "outer_sum", impl = "gemm", axis = 0, launch = 40e-6, bw = 14e9 },
+  { op = "outer_sum", impl = "gemm", axis = 1, launch = 40e-6, bw = 15e9 },
+  { op = "outer_sum", impl = "fused", axis = 0, launch = 20e-6, bw = 0.05e9 },
+  { op = "outer_sum", impl = "fused", axis = 1, launch = 20e-6, bw = 0.06e9 },
+}, cpu_ns, 0.05)

@@ -1,8 +1,14 @@
 -- Test double of experiments/fig2_gpu_f32.lua.
 experiment {
   name = "fig2-gpu-f32", backend = "cublas", dtype = "f32", optional = true,
+  op = { "matvec", "outer_sum" }, axis = 0, impl = { matvec = "gemm", outer_sum = "gemm" },
+  n = { 1000, 2000, 4000, 8000 }, iterations = 10, samples = 5,
+}
+
+experiment {
+  name = "fig2-gpu-f32-ref", backend = { "cublas", "cuda" }, dtype = "f32", optional = true,
   op = { "copy", "matvec", "outer_sum" }, axis = 0,
-  impl = { matvec = "gemm", outer_sum = "gemm" },
+  impl = { copy = "memcpy", matvec = "gemv", outer_sum = "fused" },
   n = { 1000, 2000, 4000, 8000 }, iterations = 10, samples = 5,
 }
 
