@@ -35,3 +35,14 @@ experiment {
   iterations = "auto", min_batch_time = batch,
   samples = profile == "tiny" and 3 or 5, warmup = 1,
 }
+
+-- The article's claim on this panel, judged by `runner report`: its text
+-- says the run-times differ substantially; its third panel shows the CPU.
+claim {
+  id = "cpu-too",
+  text = "PyTorch on the CPU, float32: the outer product and sum also takes substantially longer than matvec.",
+  article = "longer (panel 3)",
+  measure = { kind = "ratio", experiment = "fig2-cpu", n = 20000,
+              num = { op = "outer_sum", impl = "gemm", axis = 0 }, den = { op = "matvec", impl = "gemm" } },
+  expect = { above = 1.2 },
+}

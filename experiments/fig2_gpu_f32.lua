@@ -26,3 +26,13 @@ experiment {
   n = profile == "tiny" and { 400 } or { 1000, 2000, 5000, 10000, 15000, 20000 },
   iterations = iterations, samples = 5, warmup = 0,
 }
+
+-- The article's claim on this panel, judged by `runner report`.
+claim {
+  id = "torch-ratio",
+  text = "PyTorch, float32: at N = 20000 the outer product and sum takes more than 2 times as long as matvec.",
+  article = "more than 2",
+  measure = { kind = "ratio", experiment = "fig2-gpu-f32", n = 20000,
+              num = { op = "outer_sum", impl = "gemm", axis = 0 }, den = { op = "matvec", impl = "gemm" } },
+  expect = { above = 2 },
+}

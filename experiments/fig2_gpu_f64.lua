@@ -28,3 +28,25 @@ experiment {
   n = profile == "tiny" and { 400 } or { 1000, 2000, 5000, 10000, 15000, 20000 },
   iterations = iterations, samples = 5, warmup = 0,
 }
+
+-- The article's claims on this panel, judged by `runner report` (see
+-- lua/report_claims.lua): a ratio of medians at n, its interval from the
+-- medians' confidence bounds, against a tolerance. A claim that does not
+-- hold is reported in the paper, not an error.
+claim {
+  id = "cupy-ratio",
+  text = "CuPy, float64: at N = 20000 the outer product and sum takes roughly 1.5 times as long as matvec.",
+  article = "roughly 1.5",
+  measure = { kind = "ratio", experiment = "fig2-gpu-f64", n = 20000,
+              num = { op = "outer_sum", impl = "gemm", axis = 0 }, den = { op = "matvec", impl = "gemm" } },
+  expect = { near = 1.5, tolerance = 0.3 },
+}
+
+claim {
+  id = "gap-grows",
+  text = "The difference between the two run-times gets larger as N increases.",
+  article = "grows",
+  measure = { kind = "growth", of = "difference", experiment = "fig2-gpu-f64", from = 1000, to = 20000,
+              num = { op = "outer_sum", impl = "gemm", axis = 0 }, den = { op = "matvec", impl = "gemm" } },
+  expect = { above = 1 },
+}

@@ -16,3 +16,13 @@ experiment {
   impl = { matvec = "gemm", outer_sum = "gemm" },
   n = sizes, iterations = profile == "tiny" and 2 or 1000, samples = 5, warmup = 0,
 }
+
+-- The article's claim on this figure, judged by `runner report`.
+claim {
+  id = "other-axis",
+  text = "CuPy, float64: summing over the other axis (almost) makes the run-times of the two operations equal.",
+  article = "almost equal",
+  measure = { kind = "ratio", experiment = "fig3-gpu-f64", n = 20000,
+              num = { op = "outer_sum", impl = "gemm", axis = 1 }, den = { op = "matvec", impl = "gemm" } },
+  expect = { below = 1.15 },
+}
