@@ -205,7 +205,7 @@ static void cuda_describe(const struct kernel_point *p, kernel_fact_fn fact, voi
 {
     gpu_describe(p, fact, ctx);
     fact(ctx, "cuda_fused_units",
-         "fused: f64 DMMA (mma.m8n8k4.f64), f32 3xTF32 (mma.m16n8k8.tf32 on hi/lo halves); "
+         "fused: f64 DMMA (mma.m16n8k8.f64), f32 3xTF32 (mma.m16n8k8.tf32 on hi/lo halves); "
          "fused_simt: FFMA/DFMA");
 }
 

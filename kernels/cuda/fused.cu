@@ -5,12 +5,11 @@
  *
  * The work is arithmetic (n^2 multiply-adds over 3n inputs), so the kernels
  * keep the tensor cores or the FMA pipes busy and read u and v from cache:
- * - tensor, f64: mma.m8n8k4.f64 (DMMA). A is 32 values of u (one a lane),
+ * - tensor, f64: mma.m16n8k8.f64 (DMMA). A is 128 values of u (4 a lane),
  *   B holds v_j in column j for every k, so D[r][j] += sum_k A[r][k] v_j:
  *   each product u_i v_j is formed once in the tensor core and summed in
  *   float64. Summing D over its rows gives the column sums.
- * - tensor, f32: the same with mma.m16n8k8.tf32 (128 values of u a chunk),
- *   but TF32 keeps 10 bits of mantissa, so each operand is split into
+ * - tensor, f32: the same with mma.m16n8k8.tf32, but TF32 keeps 10 bits of mantissa, so each operand is split into
  *   hi = tf32(a) and lo = tf32(a - hi), and hi*hi + lo*hi + hi*lo are summed
  *   (the 3xTF32 scheme): float32 accuracy, 3 tensor-core products for each.
  * - simt: FFMA/DFMA, each lane owning C adjacent columns and broadcasting u.
@@ -21,12 +20,14 @@
 #include "fused.cuh"
 #include "reduce.cuh"
 
-/* d += A B for one m8n8k4 f64 tile; a and b are this lane's fragments. */
-__device__ __forceinline__ void dmma(double (&d)[2], double a, double b)
+/* d += A B for one m16n8k8 f64 tile (sm_90; Hopper added the m16n8 f64
+ * shapes beside Ampere's m8n8k4), B's two registers both b. */
+__device__ __forceinline__ void dmma(double (&d)[4], const double (&a)[4], double b)
 {
-    asm("mma.sync.aligned.m8n8k4.row.col.f64.f64.f64.f64 {%0,%1}, {%2}, {%3}, {%0,%1};"
-        : "+d"(d[0]), "+d"(d[1])
-        : "d"(a), "d"(b));
+    asm("mma.sync.aligned.m16n8k8.row.col.f64.f64.f64.f64 {%0,%1,%2,%3}, {%4,%5,%6,%7}, "
+        "{%8,%9}, {%0,%1,%2,%3};"
+        : "+d"(d[0]), "+d"(d[1]), "+d"(d[2]), "+d"(d[3])
+        : "d"(a[0]), "d"(a[1]), "d"(a[2]), "d"(a[3]), "d"(b), "d"(b));
 }
 
 /* d += A B for one m16n8k8 tf32 tile, B's two registers both b. */
@@ -55,15 +56,16 @@ __device__ __forceinline__ void tf32_split(float x, uint32_t &hi, uint32_t &lo)
     lo = tf32_round(x - __uint_as_float(hi));
 }
 
-/* Fragment facts used below (PTX ISA, mma.sync): for m8n8k4.f64 and
- * m16n8k8.tf32 alike, lane l holds B in column l / 4, and D in columns
- * 2 (l % 4) and 2 (l % 4) + 1 (rows l / 4, and l / 4 + 8 for m16). Where
- * A's values sit does not matter here: B is the same in every row k, so
- * the sum of D over its rows is v_j times the sum of all of A. */
+/* Fragment facts used below (PTX ISA, mma.sync m16n8k8, .f64 and .tf32
+ * alike): lane l holds B in column l / 4 (rows l % 4 and l % 4 + 4), and D
+ * in columns 2 (l % 4) and 2 (l % 4) + 1 of rows l / 4 (d0, d1) and l / 4 + 8
+ * (d2, d3). Where A's values sit does not matter here: B is the same in
+ * every row k, so the sum of D over its rows is v_j times the sum of all of
+ * A, and any one-to-one placement of 128 values of u in A will do. */
 
-/* f64 on DMMA: J tiles of 8 columns a warp; u in chunks of 32 rows. */
+/* f64 on DMMA: J tiles of 8 columns a warp; u in chunks of 128 rows. */
 template <int J>
-__global__ void __launch_bounds__(COL_THREADS, 4)
+__global__ void __launch_bounds__(COL_THREADS)
 fused_dmma_kernel(const double *__restrict__ u, const double *__restrict__ v,
                   double *__restrict__ out, long n)
 {
@@ -72,19 +74,35 @@ fused_dmma_kernel(const double *__restrict__ u, const double *__restrict__ v,
     __shared__ double bsum[TW];
     const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, g = lane >> 2, tig = lane & 3;
     const long col0 = (long)blockIdx.x * TW;
-    double b[J], acc[J][2];
+    double b[J], acc[J][4];
 #pragma unroll
     for (int t = 0; t < J; t++) {
         const long j = col0 + t * 8 + g;
         b[t] = j < n ? __ldg(v + j) : 0.0;
-        acc[t][0] = acc[t][1] = 0.0;
+        acc[t][0] = acc[t][1] = acc[t][2] = acc[t][3] = 0.0;
     }
     long lo, hi;
-    col_slice((n + 31) / 32, &lo, &hi);
-#pragma unroll 2
-    for (long c = lo; c < hi; c++) {
-        const long i = c * 32 + lane;
-        const double a = i < n ? __ldg(u + i) : 0.0; /* rows past n add nothing */
+    col_slice((n + 127) / 128, &lo, &hi);
+    const long full = min(hi, n / 128); /* chunks wholly inside [0, n) */
+    long c = lo;
+#pragma unroll 1 /* 80 registers, 3 blocks an SM; unrolling spills */
+    for (; c < full; c++) {
+        double a[4], w[2];
+        load_vec(u + c * 128 + lane * 2, w);
+        a[0] = w[0], a[1] = w[1];
+        load_vec(u + c * 128 + 64 + lane * 2, w);
+        a[2] = w[0], a[3] = w[1];
+#pragma unroll
+        for (int t = 0; t < J; t++)
+            dmma(acc[t], a, b[t]);
+    }
+    for (; c < hi; c++) {
+        double a[4];
+#pragma unroll
+        for (int r = 0; r < 4; r++) {
+            const long i = c * 128 + (r >> 1) * 64 + lane * 2 + (r & 1);
+            a[r] = i < n ? __ldg(u + i) : 0.0; /* rows past n add nothing */
+        }
 #pragma unroll
         for (int t = 0; t < J; t++)
             dmma(acc[t], a, b[t]);
@@ -93,7 +111,7 @@ fused_dmma_kernel(const double *__restrict__ u, const double *__restrict__ v,
     for (int t = 0; t < J; t++)
 #pragma unroll
         for (int e = 0; e < 2; e++) {
-            double s = acc[t][e]; /* D[g][2 tig + e]: sum over the rows g */
+            double s = acc[t][e] + acc[t][e + 2]; /* rows g and g + 8 */
             s += __shfl_xor_sync(0xffffffffu, s, 4);
             s += __shfl_xor_sync(0xffffffffu, s, 8);
             s += __shfl_xor_sync(0xffffffffu, s, 16);
@@ -244,18 +262,18 @@ cudaError_t fused_launch(const double *x, const double *y, double *out, long n, 
                          enum fused_unit unit, cudaStream_t stream)
 {
     const double *u = axis == 0 ? x : y, *v = axis == 0 ? y : x;
+    if (!aligned16(u) || !aligned16(v))
+        return cudaErrorMisalignedAddress;
     if (unit == FUSED_TENSOR) {
-        constexpr int J = 8;
+        constexpr int J = 4;
         const long tiles = (n + 8 * J - 1) / (8 * J);
-        const unsigned cl = cluster_for((n + 31) / 32, 8);
+        const unsigned cl = cluster_for((n + 127) / 128, 4);
         return launch_cluster(fused_dmma_kernel<J>, dim3((unsigned)tiles, cl, 1), dim3(COL_THREADS),
                               stream, u, v, out, n);
     }
     constexpr int C = 4;
     const long tiles = (n + 32 * C - 1) / (32 * C);
     const unsigned cl = cluster_for((n + 1) / 2, 32);
-    if (!aligned16(u) || !aligned16(v))
-        return cudaErrorMisalignedAddress;
     return launch_cluster(fused_simt_kernel<double, C>, dim3((unsigned)tiles, cl, 1),
                           dim3(COL_THREADS), stream, u, v, out, n);
 }
@@ -269,8 +287,8 @@ cudaError_t fused_launch(const float *x, const float *y, float *out, long n, int
     if (unit == FUSED_TENSOR) {
         constexpr int J = 4;
         const long tiles = (n + 8 * J - 1) / (8 * J);
-        /* Fewer chunks (4) a warp than DMMA: the blocks are short, and more of
-         * them (2500 at n = 20000) fill the last wave better. */
+        /* At least 4 chunks a warp: short blocks, and enough of them (2500 at
+         * n = 20000) to fill the last wave well. */
         const unsigned cl = cluster_for((n + 127) / 128, 4);
         return launch_cluster(fused_tf32_kernel<J>, dim3((unsigned)tiles, cl, 1), dim3(COL_THREADS),
                               stream, u, v, out, n);

@@ -8,7 +8,7 @@
 
 /* How the products are formed. */
 enum fused_unit {
-    FUSED_TENSOR, /* f64: DMMA (mma.m8n8k4.f64), IEEE products and sums;
+    FUSED_TENSOR, /* f64: DMMA (mma.m16n8k8.f64, sm_90), IEEE products and sums;
                    * f32: mma.m16n8k8.tf32 three times on hi/lo halves
                    * (the "3xTF32" split: float32 accuracy) */
     FUSED_SIMT,   /* FFMA / DFMA on the CUDA cores */
