@@ -372,6 +372,8 @@ function M.main(argv)
     local name, text = plot.output(f, by_name)
     files[name] = text
   end
+  local made, why = native.mkdir_p(opt.out)
+  if not made then fail("runner report: cannot make --out folder %s", why) end
   local names, written = {}, 0
   for name in pairs(files) do names[#names + 1] = name end
   table.sort(names)

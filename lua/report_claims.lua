@@ -16,9 +16,9 @@
 -- kind = "growth" (fields from, to instead of n): ratio(to) / ratio(from),
 -- its interval from the two ratios' intervals; with of = "difference", the
 -- growth of the difference of times instead: (num - den)(to) / (num - den)(from).
--- A claim holds if its whole interval meets `expect`, does not hold if the
--- median fails it, and is inconclusive in between; it is missing if the
--- results it needs are absent. None of these is an error: a claim's fields
+-- A claim holds if its whole interval meets `expect`, does not hold if no
+-- value of the interval does, and is inconclusive in between; it is missing
+-- if the results it needs are absent. None of these is an error: a claim's fields
 -- are, and they name the script's line.
 
 local data = require "report_data"
@@ -150,10 +150,18 @@ local function meets(e, x)
   return x < e.below
 end
 
--- "holds", "does not hold" or "inconclusive" for a value and its interval.
+-- Whether some value in [low, high] meets expectation e.
+local function reaches(e, low, high)
+  if e.near then return low <= e.near + e.tolerance and high >= e.near - e.tolerance end
+  if e.above then return high > e.above end
+  return low < e.below
+end
+
+-- "holds" if the whole interval meets e, "does not hold" if no value in
+-- it does, "inconclusive" otherwise.
 function M.judge(e, value, low, high)
   if meets(e, value) and meets(e, low) and meets(e, high) then return "holds" end
-  if not meets(e, value) then return "does not hold" end
+  if not reaches(e, low, high) then return "does not hold" end
   return "inconclusive"
 end
 

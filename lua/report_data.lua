@@ -274,14 +274,16 @@ function M.ratio_series(num, den, n)
            num = num, den = den, a = a, b = b }
 end
 
--- The ceiling of exp: the best bandwidth its copy series reached, as
--- { gbps, n, series }; nil if it has no copy.
+-- The ceiling of exp: the bandwidth of its copy at the largest N measured
+-- (the largest copy, out of every cache), as { gbps, n, series }; the
+-- fastest copy series if there are several; nil if exp has none.
 function M.copy_ceiling(exp)
   local best
-  for _, s in ipairs(exp.series or {}) do
-    if s.op == "copy" then
-      for _, p in ipairs(s.points) do
-        if not best or p.gbps > best.gbps then best = { gbps = p.gbps, n = p.n, series = s } end
+  for _, s in ipairs(exp and exp.series or {}) do
+    if s.op == "copy" and #s.points > 0 then
+      local p = s.points[#s.points]
+      if not best or p.n > best.n or (p.n == best.n and p.gbps > best.gbps) then
+        best = { gbps = p.gbps, n = p.n, series = s }
       end
     end
   end

@@ -64,14 +64,17 @@ local function styles(list)
     if seen[l] then out[i].extra = (out[i].extra and out[i].extra .. ", " or "") .. s.backend end
     seen[l] = true
   end
+  local colors = {}
+  for _, st in ipairs(out) do colors[st.color] = true end
   for _, st in ipairs(out) do
     if st.extra then st.label = st.label .. " (" .. st.extra:gsub("_", "\\_") .. ")" end
-    if used[st.color] then
+    local look = string.format("%s %d %d", st.color, st.dt or 1, st.pt)
+    if used[look] then
       for _, c in ipairs(palette) do
-        if not used[c] then st.color = c; break end
+        if not colors[c] then st.color, colors[c] = c, true; break end
       end
     end
-    used[st.color] = true
+    used[string.format("%s %d %d", st.color, st.dt or 1, st.pt)] = true
   end
   return out
 end

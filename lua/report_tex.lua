@@ -102,6 +102,7 @@ end
 -- The machine that measured exp: its GPU's name, or its CPU model.
 local function device(exp)
   local p = exp.prov
+  if exp.source == "missing" then return "no results" end
   if is_gpu(exp) then return p.gpu_name or "an unnamed GPU" end
   return p.cpu_model or p.host or "an unnamed CPU"
 end
@@ -150,7 +151,7 @@ local function experiment_macros(m, exp, opt)
   m:set(e .. "/date", esc(day(p.date_utc)))
   m:set(e .. "/nmax", exp.nmax and M.int(exp.nmax) or "n/a")
   m:set(e .. "/nmin", exp.nmax and M.int(exp.ns[1]) or "n/a")
-  m:set(e .. "/sizes", tostring(#exp.ns))
+  m:set(e .. "/sizes", exp.nmax and tostring(#exp.ns) or "n/a")
   local lo, hi = {}, {}
   for _, s in ipairs(exp.series) do
     for _, pt in ipairs(s.points) do

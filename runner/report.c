@@ -1,10 +1,10 @@
 /* report.c: `runner report SPEC.lua [options] [SCRIPT.lua...]`, the binding
  * for lua/report.lua. It creates the state (script_state_new), adds the
  * module "report.native" with the little the report needs from C (reading
- * CSV through libcsv, hashing a file, listing a folder, this host's tag,
- * the runner's commit), and calls require("report").main(args) under
- * lua_pcall. Every decision (what to plot, which results to read, whether
- * a claim holds) is Lua's. */
+ * CSV through libcsv, hashing a file, listing and making folders, this
+ * host's tag, the runner's commit), and calls require("report").main(args)
+ * under lua_pcall. Every decision (what to plot, which results to read,
+ * whether a claim holds) is Lua's. */
 #define _POSIX_C_SOURCE 200809L
 #include "report.h"
 
@@ -14,6 +14,7 @@
 #include <lua.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <sha2.h>
@@ -128,6 +129,31 @@ static int l_list_dir(lua_State *L)
     return 1;
 }
 
+/* mkdir_p(path) -> true | nil, message: makes path and its parents. [-1, +2] */
+static int l_mkdir_p(lua_State *L)
+{
+    const char *path = luaL_checkstring(L, 1);
+    luaL_Buffer b;
+    char *buf = luaL_buffinitsize(L, &b, strlen(path) + 1);
+    strcpy(buf, path);
+    for (char *s = buf + 1;; s++) {
+        char c = *s;
+        if (c != '/' && c != '\0')
+            continue;
+        *s = '\0';
+        if (mkdir(buf, 0777) != 0 && errno != EEXIST) {
+            lua_pushnil(L);
+            lua_pushfstring(L, "%s: %s", buf, strerror(errno));
+            return 2;
+        }
+        *s = c;
+        if (c == '\0')
+            break;
+    }
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
 extern const char flopbench_commit[]; /* build/gen/version.c */
 
 /* version() -> the runner's commit. [-0, +1] */
@@ -153,6 +179,7 @@ static int l_open_native(lua_State *L)
         { "read_csv", l_read_csv },
         { "sha256_file", l_sha256_file },
         { "list_dir", l_list_dir },
+        { "mkdir_p", l_mkdir_p },
         { "host_tag", l_host_tag },
         { "version", l_version },
         { NULL, NULL },
