@@ -23,4 +23,17 @@ if [ "$found" = 1 ] && [ "$stale" = 0 ]; then
     echo "  (results of $script in $dir are current)"
     exit 0
 fi
+
+# A script none of whose backends can run here (a GPU script on a machine
+# without a GPU) is not run: the report reads recorded results instead.
+backends=$("$runner" run "$script" --profile "$profile" --dry-run | awk '{ print $2 }' | sort -u)
+missing=
+for b in $backends; do
+    if "$runner" list "$b" >/dev/null 2>&1; then missing=; break; fi
+    missing="$missing $b"
+done
+if [ -n "$missing" ]; then
+    echo "  (skipped: no$missing on this host (runner list says why); recorded results are read)"
+    exit 0
+fi
 exec "$runner" run "$script" --profile "$profile" --out "$dir" --quiet

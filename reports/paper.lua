@@ -70,6 +70,7 @@ quote { key = "gpu32-cols", experiment = "fig2-gpu-f32", series = { op = "outer_
         ceiling = "fig2-gpu-f32-ref" }
 quote { key = "cpu-matvec", experiment = "fig2-cpu", series = { op = "matvec" }, ceiling = "fig2-cpu-ref" }
 quote { key = "cpu-cols", experiment = "fig2-cpu", series = { op = "outer_sum" }, ceiling = "fig2-cpu-ref" }
+quote { key = "cpu-gemv", experiment = "fig2-cpu-ref", series = { op = "matvec", impl = "gemv" } }
 quote { key = "cpu-fused", experiment = "fig2-cpu-ref", series = { op = "outer_sum", impl = "fused" } }
 quote { key = "cpu-gemm-rows", experiment = "fig2-cpu-ref", series = { op = "outer_sum", impl = "gemm", axis = 1 } }
 quote { key = "cpu-gemm-cols", experiment = "fig2-cpu-ref", series = { op = "outer_sum", impl = "gemm", axis = 0 } }

@@ -67,16 +67,26 @@ $(PAPER_GEN)/.done: reports/paper.lua $(PAPER_SCRIPTS) $(PAPER_MEASURED) $(PAPER
 	  --tag $(HOST_TAG) $(PAPER_SCRIPTS)
 	@touch $@
 
-# gnuplot for the figures whose script changed, then latexmk (which reruns
-# LaTeX only if an input's content changed). The log is kept; on failure
-# its errors are shown.
-$(PAPER_PDF): paper/paper.tex $(PAPER_GEN)/.done reports/render.sh
-	$(Q)reports/render.sh $(PAPER_GEN)
-	$(call say,LATEX,paper/paper.tex)mkdir -p $(PAPER_BUILD)/latex && \
+# latexmk on paper/$(1).tex into $(PAPER_BUILD)/latex; on failure, its errors.
+paper_latex = mkdir -p $(PAPER_BUILD)/latex && \
 	  if ! TEXINPUTS=$(PAPER_TEXINPUTS) latexmk -pdf -interaction=nonstopmode -halt-on-error \
-	      -outdir=$(abspath $(PAPER_BUILD)/latex) paper/paper.tex >$(PAPER_BUILD)/latexmk.log 2>&1; then \
-	    grep -A3 '^!' $(PAPER_BUILD)/latex/paper.log >&2 || tail -20 $(PAPER_BUILD)/latexmk.log >&2; \
-	    echo "paper: LaTeX failed; see $(PAPER_BUILD)/latex/paper.log" >&2; exit 1; \
+	      -outdir=$(abspath $(PAPER_BUILD)/latex) paper/$(1).tex >$(PAPER_BUILD)/latexmk-$(1).log 2>&1; then \
+	    grep -A3 '^!' $(PAPER_BUILD)/latex/$(1).log >&2 || tail -20 $(PAPER_BUILD)/latexmk-$(1).log >&2; \
+	    echo "paper: LaTeX failed; see $(PAPER_BUILD)/latex/$(1).log" >&2; exit 1; \
 	  fi
+
+# gnuplot for the figures whose script changed, then latexmk (which reruns
+# LaTeX only if an input's content changed).
+$(PAPER_PDF): paper/paper.tex paper/flopbench.sty $(PAPER_GEN)/.done reports/render.sh
+	$(Q)reports/render.sh $(PAPER_GEN)
+	$(call say,LATEX,paper/paper.tex)$(call paper_latex,paper)
 	$(Q)mkdir -p $(dir $(PAPER_PDF)) && cp $(PAPER_BUILD)/latex/paper.pdf $(PAPER_PDF).tmp && \
 	  mv $(PAPER_PDF).tmp $(PAPER_PDF)
+
+# The README's figure: Figure 2 alone (paper/figure2.tex), as a PNG.
+docs/figure2.png: paper/figure2.tex paper/flopbench.sty $(PAPER_GEN)/.done reports/render.sh
+	$(Q)reports/render.sh $(PAPER_GEN)
+	$(call say,LATEX,paper/figure2.tex)$(call paper_latex,figure2)
+	$(call say,PNG,$@)mkdir -p docs && \
+	  pdftoppm -png -r 180 -singlefile $(PAPER_BUILD)/latex/figure2.pdf $(PAPER_BUILD)/figure2 && \
+	  mv $(PAPER_BUILD)/figure2.png $@
