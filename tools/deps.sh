@@ -5,7 +5,7 @@
 set -eu
 
 build="gcc make pkg-config liblua5.4-dev libcsv-dev libopenblas-dev libmd-dev"
-paper="gnuplot-nox latexmk texlive-latex-base texlive-latex-recommended texlive-latex-extra
+paper="gnuplot-nox latexmk lmodern texlive-latex-base texlive-latex-recommended texlive-latex-extra
        texlive-fonts-recommended texlive-pictures poppler-utils"
 
 case "${1:-all}" in
