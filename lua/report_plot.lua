@@ -104,24 +104,25 @@ local function n_of_flops(f)
   return (1 + math.sqrt(1 + 8 * f)) / 4
 end
 
--- Top-axis tics at round FLOP counts, placed by N (in thousands) and at
--- least a quarter of the axis apart.
+-- Top-axis tics at round FLOP counts (1, 2 or 4 times a power of ten),
+-- placed by N (in thousands), at least a fifth of the axis apart and clear
+-- of the origin.
 local function flops_tics(xmax)
   local nmax = xmax * 1000
   local fmax = 2 * nmax * nmax - nmax
   local tics, last = {}, math.huge
   for e = math.floor(math.log(fmax, 10)), 1, -1 do
-    for _, m in ipairs({ 8, 4, 2, 1 }) do
+    for _, m in ipairs({ 4, 2, 1 }) do
       local f = m * 10 ^ e
       local x = n_of_flops(f) / 1000
-      if f <= fmax and x >= xmax / 10 and last - x >= xmax / 4 then
+      if f <= fmax and x >= xmax / 10 and last - x >= xmax / 5 then
         local label = m == 1 and string.format("$10^{%d}$", e)
           or string.format("$%d{\\cdot}10^{%d}$", m, e)
         tics[#tics + 1] = string.format("%s %s", q(label), num(x))
         last = x
       end
     end
-    if last < xmax / 4 then break end
+    if last < xmax / 5 then break end
   end
   return "(" .. table.concat(tics, ", ") .. ")"
 end

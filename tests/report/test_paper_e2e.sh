@@ -42,7 +42,7 @@ check "the report ran" grep -q 'REPORT' "$tmp/make1.log"
 check "LaTeX ran" grep -q 'LATEX' "$tmp/make1.log"
 check "the log names the PDF" grep -q "PDF .*$tmp/paper.pdf" "$tmp/make1.log"
 
-pdftotext -layout "$tmp/paper.pdf" "$tmp/paper.txt" 2>/dev/null
+pdftotext "$tmp/paper.pdf" - 2>/dev/null | tr -s ' \n' '  ' >"$tmp/paper.txt"
 for text in 'Figure 1: The two operations' 'Figure 2: Run-time of 1000 calls' \
             'Figure 3: The float64 GPU panel' 'Figure 4: Achieved bandwidth' \
             'claims on our machines' 'Measured in this build' 'The experiment scripts' 'Artifact'; do

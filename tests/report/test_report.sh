@@ -112,7 +112,10 @@ if command -v latexmk >/dev/null && command -v pdftotext >/dev/null; then
     check "no undefined number: $(grep -m1 'Undefined number' "$log")" absent 'Undefined number' "$log"
     check "no undefined reference" absent 'undefined' "$log"
     check "no overfull box: $(grep -m1 Overfull "$log")" absent Overfull "$log"
-    pdftotext -layout "$tmp/latex/paper.pdf" "$tmp/paper.txt" 2>/dev/null
+    fonts=$(pdffonts "$tmp/latex/paper.pdf" 2>/dev/null | awk 'NR > 2 { sub(/^[A-Z]+\+/, "", $1); print $1 }' | sort -u)
+    others=$(echo "$fonts" | grep -v '^LM' | tr '\n' ' ')
+    check "one font family, Latin Modern, figures included (others: $others)" [ -n "$fonts" -a -z "$others" ]
+    pdftotext "$tmp/latex/paper.pdf" - 2>/dev/null | tr -s ' \n' '  ' >"$tmp/paper.txt"
     for text in 'Figure 1: The two operations' 'Figure 2: Run-time of 1000 calls' \
                 'Figure 3: The float64 GPU panel' 'Figure 4: Achieved bandwidth' \
                 'claims on our machines' 'does not hold here' 'inconclusive' \
