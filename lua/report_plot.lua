@@ -10,7 +10,8 @@
 --   figure { file = "bandwidth-cpu", kind = "bandwidth", experiment = "fig2-cpu" }
 -- runtime: time of `calls` calls (1000, as the article) against N, each
 -- median with its confidence band, FLOPs = 2N^2-N on the top axis.
--- bandwidth: achieved GB/s of every series against the copy ceiling.
+-- bandwidth: achieved GB/s of every series against the copy ceiling, on a
+-- linear axis (a fused outer_sum, moving O(N) bytes, lies along zero).
 --   figure { file = "fig2-key", kind = "legend", figures = { "fig2-gpu-f64", ... } }
 -- legend: the key the listed figures share, on one line; they draw none.
 
@@ -105,7 +106,7 @@ local function n_of_flops(f)
 end
 
 -- Top-axis tics at round FLOP counts (1, 2 or 4 times a power of ten),
--- placed by N (in thousands), at least a fifth of the axis apart and clear
+-- placed by N (in thousands), at least 2/9 of the axis apart and clear
 -- of the origin.
 local function flops_tics(xmax)
   local nmax = xmax * 1000
@@ -115,14 +116,14 @@ local function flops_tics(xmax)
     for _, m in ipairs({ 4, 2, 1 }) do
       local f = m * 10 ^ e
       local x = n_of_flops(f) / 1000
-      if f <= fmax and x >= xmax / 10 and last - x >= xmax / 5 then
+      if f <= fmax and x >= xmax / 10 and last - x >= xmax / 4.5 then
         local label = m == 1 and string.format("$10^{%d}$", e)
           or string.format("$%d{\\cdot}10^{%d}$", m, e)
         tics[#tics + 1] = string.format("%s %s", q(label), num(x))
         last = x
       end
     end
-    if last < xmax / 5 then break end
+    if last < xmax / 4.5 then break end
   end
   return "(" .. table.concat(tics, ", ") .. ")"
 end
@@ -250,8 +251,11 @@ local function bandwidth(fig, exps, lines)
   end
   local st = figure_styles(list, labels)
   x_axis(lines, list)
-  lines[#lines + 1] = "set logscale y"
-  lines[#lines + 1] = "set format y '$10^{%T}$'"
+  local ymax = ceiling and ceiling.gbps or 0
+  for _, s in ipairs(list) do
+    for _, p in ipairs(s.points) do ymax = math.max(ymax, p.gbps or 0) end
+  end
+  y_axis(lines, ymax * 1.05)
   lines[#lines + 1] = "set ylabel 'achieved bandwidth (GB/s)'"
   key(lines, fig, "bottom right")
   local plots = {}
