@@ -403,8 +403,8 @@ function M.artifact_table(results, estimates)
     if e and e.unknown < e.points then
       time = "$\\approx$\\," .. M.duration(e.seconds) .. (e.unknown > 0 and "$^+$" or "")
     end
-    out[#out + 1] = string.format("\\texttt{%s}\\newline\\hspace*{1em}{\\footnotesize\\nolinkurl{build/runner run %s --profile full}} & %s & %s & %s \\\\%s",
-      esc(c.id), c.script, time, e and M.bytes(e.disk) or "---", e and M.bytes(e.memory) or "---",
+    out[#out + 1] = string.format("\\texttt{%s}\\newline\\hspace*{1em}{\\footnotesize\\texttt{build/runner run %s -{}-profile full}} & %s & %s & %s \\\\%s",
+      esc(c.id), esc(c.script), time, e and M.bytes(e.disk) or "---", e and M.bytes(e.memory) or "---",
       i < #results and "[0.5ex]" or "")
   end
   out[#out + 1] = "\\bottomrule"
