@@ -24,6 +24,7 @@ local order_claims
 local usage = [[
 usage: runner report SPEC.lua [--out DIR] [--profile NAME] [--results DIR]
                      [--recorded DIR] [--tag TAG] SCRIPT.lua...
+       runner report --current SCRIPT.lua --profile NAME --results DIR
   SPEC.lua        the figures (reports/paper.lua)
   SCRIPT.lua...   the experiment scripts whose results and claims the report reads
   --out DIR       where the generated files go (default build/paper/gen)
@@ -31,7 +32,8 @@ usage: runner report SPEC.lua [--out DIR] [--profile NAME] [--results DIR]
   --results DIR   this build's results for this host: measured here, read first
                   (default build/results/NAME/TAG)
   --recorded DIR  recorded results, one folder per host (default results)
-  --tag TAG       this host's folder under the recorded results (default: runner host-tag)]]
+  --tag TAG       this host's folder under the recorded results (default: runner host-tag)
+  --current       exit 0 if DIR holds results of SCRIPT's experiments as declared now]]
 
 local function parse_args(argv)
   local opt = { scripts = {}, out = "build/paper/gen", profile = "quick", recorded = "results" }
@@ -219,7 +221,7 @@ local function declare(scripts, profile)
         fail("%s:%d: experiment '%s' is also declared at %s:%d", path, e.line, e.name,
              by_name[e.name].script, by_name[e.name].line)
       end
-      local exp = { name = e.name, script = path, line = e.line, points = e.points }
+      local exp = { name = e.name, script = path, line = e.line, points = e.points, params = e.params }
       by_name[e.name] = exp
       list[#list + 1] = exp
     end
@@ -336,7 +338,42 @@ local function report_claim(r)
                                 claims.expect_text(c.expect)))
 end
 
+-- `runner report --current SCRIPT.lua --profile NAME --results DIR`:
+-- 0 if DIR holds results of every experiment SCRIPT declares, measured
+-- from the same declaration (provenance's params); else 1, saying which
+-- is not. make asks this before measuring a script again: a script whose
+-- claims or comments changed keeps its results.
+local function current(argv)
+  local script, opt = argv[2], { profile = "quick" }
+  for i = 3, #argv, 2 do
+    local key = ({ ["--profile"] = "profile", ["--results"] = "results" })[argv[i]]
+    if not key or not argv[i + 1] then
+      fail("runner report: usage: runner report --current SCRIPT.lua --profile NAME --results DIR")
+    end
+    opt[key] = argv[i + 1]
+  end
+  if not script or not opt.results then
+    fail("runner report: usage: runner report --current SCRIPT.lua --profile NAME --results DIR")
+  end
+  local d = flopbench.declare_file(script, opt.profile)
+  for _, e in ipairs(d.experiments) do
+    local dir = data.join(opt.results, e.name)
+    local why
+    if not data.exists(data.join(dir, "summary.csv")) then
+      why = "no results"
+    elseif data.read_provenance(data.join(dir, "provenance.csv")).params ~= e.params then
+      why = "declared differently"
+    end
+    if why then
+      io.stderr:write(string.format("  %s: %s in %s\n", e.name, why, dir))
+      return 1
+    end
+  end
+  return 0
+end
+
 function M.main(argv)
+  if argv[1] == "--current" then return current(argv) end
   local opt = parse_args(argv)
   if not opt then return 0 end
   if #opt.scripts == 0 then fail("runner report: needs at least one experiment SCRIPT.lua\n%s", usage) end
@@ -347,8 +384,13 @@ function M.main(argv)
   for _, exp in ipairs(exps) do
     data.load(exp, opt)
     exp.unavailable = unavailable(exp)
-    if exp.source == "recorded" and exp.prov.script_sha256 then
-      exp.stale = exp.prov.script_sha256 ~= native.sha256_file(exp.script)
+  end
+  local _, full_by_name = declare(opt.scripts, "full")
+  for _, exp in ipairs(exps) do
+    -- Recorded results of another declaration than today's (either profile).
+    local full = full_by_name[exp.name]
+    if exp.source == "recorded" and exp.prov.params then
+      exp.stale = exp.prov.params ~= exp.params and not (full and exp.prov.params == full.params)
     end
   end
   local results = {}
@@ -356,7 +398,6 @@ function M.main(argv)
     results[#results + 1] = claims.evaluate(c, by_name[c.measure.experiment])
     report_claim(results[#results])
   end
-  local _, full_by_name = declare(opt.scripts, "full")
   local estimates = {}
   for name, e in pairs(full_by_name) do estimates[name] = claims.estimate(e.points, by_name[name]) end
 

@@ -124,7 +124,7 @@ local function source_text(exp, opt)
                          what, esc(exp.tag or opt.tag), esc(exp.dir))
   end
   local why = exp.unavailable and string.format(" because this host has no %s", esc(exp.unavailable)) or ""
-  local stale = exp.stale and " The script has changed since it was recorded." or ""
+  local stale = exp.stale and " The experiment's declaration has changed since." or ""
   return string.format("Recorded on %s (host \\texttt{%s}); read from \\texttt{%s}%s.%s", what,
                        esc(exp.tag), esc(exp.dir), why, stale)
 end

@@ -1,25 +1,14 @@
 #!/bin/sh
 # measure.sh RUNNER SCRIPT PROFILE DIR: measures SCRIPT's experiments into
-# DIR/<experiment>/ unless DIR already holds results of this very script
-# text (its provenance.csv records the script's SHA-256). make calls it once
-# a script is newer than its stamp, so a fresh checkout with recorded
-# results, or a script only touched, measures nothing.
+# DIR/<experiment>/ unless DIR already holds their results as the script
+# declares them now (`runner report --current` compares the declarations
+# recorded in provenance.csv). make calls it once a script is newer than its
+# stamp: a fresh checkout with recorded results, or a script whose claims or
+# comments changed, measures nothing.
 set -eu
 runner=$1 script=$2 profile=$3 dir=$4
 
-sha=$(sha256sum "$script" | cut -d' ' -f1)
-name=$(basename "$script")
-found=0 stale=0
-for prov in "$dir"/*/provenance.csv; do
-    [ -f "$prov" ] || continue
-    # The key,value rows this test needs never hold commas or quotes.
-    path=$(sed -n 's/^script_path,//p' "$prov")
-    [ "$(basename "${path:-none}")" = "$name" ] || continue
-    found=1
-    grep -qx "script_sha256,$sha" "$prov" || stale=1
-    [ -f "$(dirname "$prov")/summary.csv" ] || stale=1
-done
-if [ "$found" = 1 ] && [ "$stale" = 0 ]; then
+if "$runner" report --current "$script" --profile "$profile" --results "$dir" 2>/dev/null; then
     echo "  (results of $script in $dir are current)"
     exit 0
 fi

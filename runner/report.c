@@ -1,8 +1,8 @@
 /* report.c: `runner report SPEC.lua [options] [SCRIPT.lua...]`, the binding
  * for lua/report.lua. It creates the state (script_state_new), adds the
  * module "report.native" with the little the report needs from C (reading
- * CSV through libcsv, hashing a file, listing and making folders, this
- * host's tag, the runner's commit), and calls require("report").main(args)
+ * CSV through libcsv, listing and making folders, this host's tag, the
+ * runner's commit), and calls require("report").main(args)
  * under lua_pcall. Every decision (what to plot, which results to read,
  * whether a claim holds) is Lua's. */
 #define _POSIX_C_SOURCE 200809L
@@ -16,8 +16,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
-
-#include <sha2.h>
 
 #include "csv_out.h"
 #include "provenance.h"
@@ -86,20 +84,6 @@ static int l_read_csv(lua_State *L)
     }
     lua_insert(L, 2); /* path, rows, header */
     return 2;
-}
-
-/* sha256_file(path) -> hex digest | nil, message. [-1, +2] */
-static int l_sha256_file(lua_State *L)
-{
-    const char *path = luaL_checkstring(L, 1);
-    char digest[SHA256_DIGEST_STRING_LENGTH];
-    if (!SHA256File(path, digest)) {
-        lua_pushnil(L);
-        lua_pushfstring(L, "%s: %s", path, strerror(errno));
-        return 2;
-    }
-    lua_pushstring(L, digest);
-    return 1;
 }
 
 /* list_dir(path) -> sorted names (no "." or "..") | nil, message. [-1, +2] */
@@ -177,7 +161,6 @@ static int l_open_native(lua_State *L)
 {
     static const luaL_Reg functions[] = {
         { "read_csv", l_read_csv },
-        { "sha256_file", l_sha256_file },
         { "list_dir", l_list_dir },
         { "mkdir_p", l_mkdir_p },
         { "host_tag", l_host_tag },

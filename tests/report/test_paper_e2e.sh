@@ -78,5 +78,17 @@ check "without stamps the results are found current" grep -q 'are current' "$tmp
 check "without stamps no result is rewritten: $(find "$tmp/results" -name '*.csv' -newer "$tmp/mark" | head -3)" \
     [ -z "$(find "$tmp/results" -name '*.csv' -newer "$tmp/mark")" ]
 
+# A script whose comments or claims change keeps its results; one whose
+# declaration changes does not.
+runner=${BUILD:-build}/runner
+{ cat experiments/fig2_cpu.lua; echo "-- a comment"; echo 'claim { id = "x", text = "t" }'; } >"$tmp/same.lua"
+check "an added comment or claim keeps the results current" \
+    "$runner" report --current "$tmp/same.lua" --profile tiny --results "$results"
+sed 's/samples = profile == "tiny" and 3/samples = profile == "tiny" and 4/' experiments/fig2_cpu.lua >"$tmp/other.lua"
+check "the test changes the declaration" sh -c "! cmp -s experiments/fig2_cpu.lua '$tmp/other.lua'"
+"$runner" report --current "$tmp/other.lua" --profile tiny --results "$results" 2>"$tmp/err"
+check "a changed declaration is not current" [ $? -eq 1 ]
+check "and says so" grep -q 'declared differently' "$tmp/err"
+
 echo "RESULT paper-e2e $passed $failed $skipped"
 [ "$failed" -eq 0 ]
