@@ -63,29 +63,67 @@ __device__ __forceinline__ void tf32_split(float x, uint32_t &hi, uint32_t &lo)
  * every row k, so the sum of D over its rows is v_j times the sum of all of
  * A, and any one-to-one placement of 128 values of u in A will do. */
 
-/* f64 on DMMA: J tiles of 8 columns a warp; u in chunks of 128 rows. */
-template <int J>
+/* The tensor kernels: a block of COL_WARPS warps, warp w owning J tiles of
+ * 8 columns (the block's TW = 8 J COL_WARPS columns), every warp of the
+ * block walking the same rows, the block's share of the cluster's rows. So
+ * the 8 warps load the same u values and 7 of each 8 loads hit L1: with
+ * each warp on its own rows (the first version) every load went to L2, and
+ * the 100 MB (f64, n = 20000) that J = 4 columns a load made L2, not the
+ * tensor cores, the limit (~30% of the DMMA peak). */
+#define FT_J 4
+#define FT_TW (8 * FT_J * COL_WARPS)
+
+/* Ends a tensor kernel: the warp's D tiles summed over their rows are the
+ * block's sums of its columns, then the cluster's (cluster_finish). */
+template <typename T, int J, int TW>
+__device__ __forceinline__ void tensor_finish(T (&acc)[J][4], T (&bsum)[TW], T *out, long col0,
+                                              long n)
+{
+    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, g = lane >> 2, tig = lane & 3;
+#pragma unroll
+    for (int t = 0; t < J; t++)
+#pragma unroll
+        for (int e = 0; e < 2; e++) {
+            T s = acc[t][e] + acc[t][e + 2]; /* rows g and g + 8 */
+            s += __shfl_xor_sync(0xffffffffu, s, 4);
+            s += __shfl_xor_sync(0xffffffffu, s, 8);
+            s += __shfl_xor_sync(0xffffffffu, s, 16);
+            if (g == 0)
+                bsum[warp * 8 * J + t * 8 + 2 * tig + e] = s;
+        }
+    cluster_finish<T, TW>(bsum, out, col0, n);
+}
+
+/* The chunks of 128 rows [lo, hi) of this block: its share of the
+ * cluster's (blockIdx.y is the block's rank in its cluster). */
+__device__ __forceinline__ void block_slice(long chunks, long *lo, long *hi)
+{
+    const long len = (chunks + gridDim.y - 1) / gridDim.y;
+    *lo = min(chunks, (long)blockIdx.y * len);
+    *hi = min(chunks, *lo + len);
+}
+
+/* f64 on DMMA: u in chunks of 128 rows, 4 a lane. */
 __global__ void __launch_bounds__(COL_THREADS)
 fused_dmma_kernel(const double *__restrict__ u, const double *__restrict__ v,
                   double *__restrict__ out, long n)
 {
-    constexpr int TW = 8 * J;
-    __shared__ double part[COL_WARPS][TW];
+    constexpr int J = FT_J, TW = FT_TW;
     __shared__ double bsum[TW];
-    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, g = lane >> 2, tig = lane & 3;
+    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, g = lane >> 2;
     const long col0 = (long)blockIdx.x * TW;
     double b[J], acc[J][4];
 #pragma unroll
     for (int t = 0; t < J; t++) {
-        const long j = col0 + t * 8 + g;
+        const long j = col0 + warp * 8 * J + t * 8 + g;
         b[t] = j < n ? __ldg(v + j) : 0.0;
         acc[t][0] = acc[t][1] = acc[t][2] = acc[t][3] = 0.0;
     }
     long lo, hi;
-    col_slice((n + 127) / 128, &lo, &hi);
+    block_slice((n + 127) / 128, &lo, &hi);
     const long full = min(hi, n / 128); /* chunks wholly inside [0, n) */
     long c = lo;
-#pragma unroll 1 /* 80 registers, 3 blocks an SM; unrolling spills */
+#pragma unroll 1
     for (; c < full; c++) {
         double a[4], w[2];
         load_vec(u + c * 128 + lane * 2, w);
@@ -107,42 +145,29 @@ fused_dmma_kernel(const double *__restrict__ u, const double *__restrict__ v,
         for (int t = 0; t < J; t++)
             dmma(acc[t], a, b[t]);
     }
-#pragma unroll
-    for (int t = 0; t < J; t++)
-#pragma unroll
-        for (int e = 0; e < 2; e++) {
-            double s = acc[t][e] + acc[t][e + 2]; /* rows g and g + 8 */
-            s += __shfl_xor_sync(0xffffffffu, s, 4);
-            s += __shfl_xor_sync(0xffffffffu, s, 8);
-            s += __shfl_xor_sync(0xffffffffu, s, 16);
-            if (g == 0)
-                part[warp][t * 8 + 2 * tig + e] = s;
-        }
-    cluster_combine<double, TW>(part, bsum, out, col0, n);
+    tensor_finish<double, J, TW>(acc, bsum, out, col0, n);
 }
 
 /* f32 on TF32 tensor cores, 3 products per pair (hi*hi + lo*hi + hi*lo):
- * J tiles of 8 columns a warp; u in chunks of 128 rows. */
-template <int J>
+ * u in chunks of 128 rows, 4 a lane. */
 __global__ void __launch_bounds__(COL_THREADS)
 fused_tf32_kernel(const float *__restrict__ u, const float *__restrict__ v,
                   float *__restrict__ out, long n)
 {
-    constexpr int TW = 8 * J;
-    __shared__ float part[COL_WARPS][TW];
+    constexpr int J = FT_J, TW = FT_TW;
     __shared__ float bsum[TW];
-    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, g = lane >> 2, tig = lane & 3;
+    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, g = lane >> 2;
     const long col0 = (long)blockIdx.x * TW;
     uint32_t bhi[J], blo[J];
     float acc[J][4];
 #pragma unroll
     for (int t = 0; t < J; t++) {
-        const long j = col0 + t * 8 + g;
+        const long j = col0 + warp * 8 * J + t * 8 + g;
         tf32_split(j < n ? __ldg(v + j) : 0.0f, bhi[t], blo[t]);
         acc[t][0] = acc[t][1] = acc[t][2] = acc[t][3] = 0.0f;
     }
     long lo, hi;
-    col_slice((n + 127) / 128, &lo, &hi);
+    block_slice((n + 127) / 128, &lo, &hi);
     const long full = min(hi, n / 128);
     long c = lo;
 #pragma unroll 2
@@ -174,18 +199,7 @@ fused_tf32_kernel(const float *__restrict__ u, const float *__restrict__ v,
             mma_tf32(acc[t], ahi, bhi[t]);
         }
     }
-#pragma unroll
-    for (int t = 0; t < J; t++)
-#pragma unroll
-        for (int e = 0; e < 2; e++) {
-            float s = acc[t][e] + acc[t][e + 2]; /* rows g and g + 8 */
-            s += __shfl_xor_sync(0xffffffffu, s, 4);
-            s += __shfl_xor_sync(0xffffffffu, s, 8);
-            s += __shfl_xor_sync(0xffffffffu, s, 16);
-            if (g == 0)
-                part[warp][t * 8 + 2 * tig + e] = s;
-        }
-    cluster_combine<float, TW>(part, bsum, out, col0, n);
+    tensor_finish<float, J, TW>(acc, bsum, out, col0, n);
 }
 
 /* CUDA cores: each lane owns C adjacent columns (v in registers) and every
@@ -265,10 +279,11 @@ cudaError_t fused_launch(const double *x, const double *y, double *out, long n, 
     if (!aligned16(u) || !aligned16(v))
         return cudaErrorMisalignedAddress;
     if (unit == FUSED_TENSOR) {
-        constexpr int J = 4;
-        const long tiles = (n + 8 * J - 1) / (8 * J);
-        const unsigned cl = cluster_for((n + 127) / 128, 4);
-        return launch_cluster(fused_dmma_kernel<J>, dim3((unsigned)tiles, cl, 1), dim3(COL_THREADS),
+        static int slots[8];
+        const long tiles = (n + FT_TW - 1) / FT_TW;
+        const unsigned cl = cluster_pick(fused_dmma_kernel, COL_THREADS, tiles, (n + 127) / 128,
+                                         4, slots);
+        return launch_cluster(fused_dmma_kernel, dim3((unsigned)tiles, cl, 1), dim3(COL_THREADS),
                               stream, u, v, out, n);
     }
     constexpr int C = 4;
@@ -285,12 +300,13 @@ cudaError_t fused_launch(const float *x, const float *y, float *out, long n, int
     if (!aligned16(u) || !aligned16(v))
         return cudaErrorMisalignedAddress;
     if (unit == FUSED_TENSOR) {
-        constexpr int J = 4;
-        const long tiles = (n + 8 * J - 1) / (8 * J);
-        /* At least 4 chunks a warp: short blocks, and enough of them (2500 at
-         * n = 20000) to fill the last wave well. */
-        const unsigned cl = cluster_for((n + 127) / 128, 4);
-        return launch_cluster(fused_tf32_kernel<J>, dim3((unsigned)tiles, cl, 1), dim3(COL_THREADS),
+        /* At least 4 chunks of 128 rows a block; the cluster size that
+         * fills the last wave best (reduce.cuh, cluster_pick). */
+        static int slots[8];
+        const long tiles = (n + FT_TW - 1) / FT_TW;
+        const unsigned cl = cluster_pick(fused_tf32_kernel, COL_THREADS, tiles, (n + 127) / 128,
+                                         4, slots);
+        return launch_cluster(fused_tf32_kernel, dim3((unsigned)tiles, cl, 1), dim3(COL_THREADS),
                               stream, u, v, out, n);
     }
     constexpr int C = 8;

@@ -89,19 +89,93 @@ rowdot_kernel(const T *__restrict__ a, const T *__restrict__ x, T *__restrict__ 
     }
 }
 
+/* Small n (the matrix sits in L2 and a call is a few microseconds): a
+ * block of ROW_THREADS a row, so a thread has all its loads of the row in
+ * flight at once (n = 1000: 2 to 4 vectors) and the row's latency is about
+ * one trip to L2; the block's 4 warp sums meet in shared memory, in order. */
+template <typename T, int V, bool DOT>
+__global__ void __launch_bounds__(ROW_THREADS)
+rowblock_kernel(const T *__restrict__ a, const T *__restrict__ x, T *__restrict__ y, long n)
+{
+    constexpr int U = 4;
+    constexpr int W = ROW_THREADS / 32;
+    __shared__ T part[W];
+    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+    const long nv = n / V;
+    for (long r = blockIdx.x; r < n; r += gridDim.x) {
+        const T *row = a + r * n;
+        T acc[V];
+#pragma unroll
+        for (int e = 0; e < V; e++)
+            acc[e] = T(0);
+        long c = threadIdx.x;
+        for (; c + ROW_THREADS * (U - 1) < nv; c += ROW_THREADS * U) {
+            T av[U][V], xv[U][V];
+#pragma unroll
+            for (int u = 0; u < U; u++) {
+                if constexpr (DOT)
+                    load_vec(x + (c + ROW_THREADS * u) * V, xv[u]);
+                load_vec(row + (c + ROW_THREADS * u) * V, av[u]);
+            }
+#pragma unroll
+            for (int u = 0; u < U; u++)
+#pragma unroll
+                for (int e = 0; e < V; e++) {
+                    if constexpr (DOT)
+                        acc[e] += av[u][e] * xv[u][e];
+                    else
+                        acc[e] += av[u][e];
+                }
+        }
+        for (; c < nv; c += ROW_THREADS) {
+            T av[V], xv[V];
+            if constexpr (DOT)
+                load_vec(x + c * V, xv);
+            load_vec(row + c * V, av);
+#pragma unroll
+            for (int e = 0; e < V; e++) {
+                if constexpr (DOT)
+                    acc[e] += av[e] * xv[e];
+                else
+                    acc[e] += av[e];
+            }
+        }
+        T s = acc[0];
+#pragma unroll
+        for (int e = 1; e < V; e++)
+            s += acc[e];
+        s = warp_sum(s);
+        if (lane == 0)
+            part[warp] = s;
+        __syncthreads();
+        if (threadIdx.x == 0) {
+            T t = part[0];
+#pragma unroll
+            for (int w = 1; w < W; w++)
+                t += part[w];
+            y[r] = t;
+        }
+        __syncthreads(); /* part is free again */
+    }
+}
+
+/* Rows below which a block, not a warp, sums each row. */
+#define ROW_BLOCK_BELOW 4096
+
 template <typename T, int V, bool DOT>
 static cudaError_t rowdot_rows(const T *a, const T *x, T *y, long n, cudaStream_t stream)
 {
+    if (n < ROW_BLOCK_BELOW) {
+        rowblock_kernel<T, V, DOT><<<(unsigned)n, ROW_THREADS, 0, stream>>>(a, x, y, n);
+        return cudaGetLastError();
+    }
     /* Two rows a warp halve the loads of x once there are rows enough to
-     * fill the GPU; below that, one row a warp spreads the work widest. */
-    const int R = n >= 4096 ? 2 : 1;
+     * fill the GPU. */
+    constexpr int R = 2;
     const long warps = (n + R - 1) / R;
     const long blocks = (warps * 32 + ROW_THREADS - 1) / ROW_THREADS;
     const unsigned grid = (unsigned)(blocks < 1048576 ? blocks : 1048576);
-    if (R == 2)
-        rowdot_kernel<T, V, 2, DOT><<<grid, ROW_THREADS, 0, stream>>>(a, x, y, n);
-    else
-        rowdot_kernel<T, V, 1, DOT><<<grid, ROW_THREADS, 0, stream>>>(a, x, y, n);
+    rowdot_kernel<T, V, R, DOT><<<grid, ROW_THREADS, 0, stream>>>(a, x, y, n);
     return cudaGetLastError();
 }
 
@@ -120,12 +194,11 @@ cudaError_t rowdot_launch(const T *a, const T *x, T *y, long n, cudaStream_t str
 
 /* out[j] = sum_i q[i][j] for this block's 64 V columns; grid.y blocks of a
  * cluster and the 8 warps of each split the rows. */
-template <typename T, int V>
+template <typename T, int V, int K>
 __global__ void __launch_bounds__(COL_THREADS)
 colsum_kernel(const T *__restrict__ q, T *__restrict__ out, long n)
 {
-    constexpr int K = 2;          /* vectors a lane owns in a row */
-    constexpr int U = 4;          /* rows a lane has in flight */
+    constexpr int U = 8 / K;      /* rows a lane has in flight (K vectors each) */
     constexpr int TW = 32 * K * V; /* columns of the block */
     __shared__ T part[COL_WARPS][TW];
     __shared__ T bsum[TW];
@@ -188,27 +261,89 @@ colsum_kernel(const T *__restrict__ q, T *__restrict__ out, long n)
     cluster_combine<T, TW>(part, bsum, out, col0, n);
 }
 
-template <typename T, int V>
+/* Small n: out[j] = sum_i q[i][j] with no cluster and one plain launch. A
+ * block owns CW adjacent columns (one 32-byte sector of a row) and its
+ * SMALL_THREADS / CW row groups split the rows, so n = 1000 runs on 125
+ * (f32) or 250 (f64) blocks, each thread with 8 to 16 loads, 8 in flight.
+ * Row groups meet by warp shuffles, then warps in order in shared memory. */
+#define SMALL_THREADS 512
+template <typename T>
+__global__ void __launch_bounds__(SMALL_THREADS)
+colsum_small_kernel(const T *__restrict__ q, T *__restrict__ out, long n)
+{
+    constexpr int CW = 32 / (int)sizeof(T);      /* columns a block */
+    constexpr int G = SMALL_THREADS / CW;        /* row groups */
+    constexpr int WARPS = SMALL_THREADS / 32;
+    constexpr int U = 8;
+    __shared__ T part[WARPS][CW];
+    const int col = threadIdx.x % CW, grp = threadIdx.x / CW;
+    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+    const long j = (long)blockIdx.x * CW + col;
+    const bool in = j < n;
+    const T *p = q + (long)grp * n + (in ? j : 0);
+    T acc = T(0);
+    long i = grp;
+    for (; i + (long)G * (U - 1) < n; i += (long)G * U, p += (long)G * U * n) {
+        T v[U];
+#pragma unroll
+        for (int u = 0; u < U; u++)
+            v[u] = __ldg(p + (long)u * G * n);
+#pragma unroll
+        for (int u = 0; u < U; u++)
+            acc += v[u];
+    }
+    for (; i < n; i += G, p += (long)G * n)
+        acc += __ldg(p);
+    if (!in)
+        acc = T(0);
+#pragma unroll
+    for (int m = 16; m >= CW; m >>= 1)
+        acc += __shfl_xor_sync(0xffffffffu, acc, m);
+    if (lane < CW)
+        part[warp][lane] = acc;
+    __syncthreads();
+    if (threadIdx.x < CW && in) {
+        T s = part[0][threadIdx.x];
+#pragma unroll
+        for (int w = 1; w < WARPS; w++)
+            s += part[w][threadIdx.x];
+        out[j] = s;
+    }
+}
+
+/* Columns below which colsum_small_kernel sums them. */
+#define COL_SMALL_BELOW 4096
+
+template <typename T, int V, int K>
 static cudaError_t colsum_columns(const T *q, T *out, long n, cudaStream_t stream)
 {
-    constexpr int TW = 64 * V;
+    constexpr int TW = 32 * K * V;
+    static int slots[8];
     const long tiles = (n + TW - 1) / TW;
-    /* A cluster of 8 blocks: 64 slices of rows, so even n = 1000 keeps some
-     * thousand warps busy; at n = 20000 each warp still sums 313 rows. */
-    const unsigned cluster = 8;
-    return launch_cluster(colsum_kernel<T, V>, dim3((unsigned)tiles, cluster, 1), dim3(COL_THREADS),
-                          stream, q, out, n);
+    /* A cluster of up to 8 blocks splits the rows; its size is the one whose
+     * last wave leaves the fewest SMs idle (n = 20000: 157 tiles f32 and f64),
+     * each block keeping at least 512 rows. */
+    const unsigned cluster =
+        cluster_pick(colsum_kernel<T, V, K>, COL_THREADS, tiles, n, 512, slots);
+    return launch_cluster(colsum_kernel<T, V, K>, dim3((unsigned)tiles, cluster, 1),
+                          dim3(COL_THREADS), stream, q, out, n);
 }
 
 template <typename T>
 cudaError_t reduce_launch(const T *q, T *out, long n, int axis, cudaStream_t stream)
 {
     constexpr int V = vec_width<T>::value;
+    constexpr int K = sizeof(T) == 4 ? 1 : 2; /* 512 B (f32) or 1 KB (f64) of a row a warp */
     if (axis == 1)
         return rowdot_launch<T>(q, nullptr, out, n, stream);
+    if (n < COL_SMALL_BELOW) {
+        const long blocks = (n + 32 / (long)sizeof(T) - 1) / (32 / (long)sizeof(T));
+        colsum_small_kernel<T><<<(unsigned)blocks, SMALL_THREADS, 0, stream>>>(q, out, n);
+        return cudaGetLastError();
+    }
     if (n % V == 0 && aligned16(q))
-        return colsum_columns<T, V>(q, out, n, stream);
-    return colsum_columns<T, 1>(q, out, n, stream);
+        return colsum_columns<T, V, K>(q, out, n, stream);
+    return colsum_columns<T, 1, 2>(q, out, n, stream);
 }
 
 template cudaError_t reduce_launch<float>(const float *, float *, long, int, cudaStream_t);

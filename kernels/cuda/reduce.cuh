@@ -6,6 +6,8 @@
 #ifndef FLOPBENCH_REDUCE_CUH
 #define FLOPBENCH_REDUCE_CUH
 
+#include <math.h>
+
 #include <cooperative_groups.h>
 #include <cuda_runtime.h>
 
@@ -82,24 +84,21 @@ __device__ __forceinline__ void col_slice(long units, long *lo, long *hi)
     *hi = min(units, *lo + len);
 }
 
-/* Ends a column kernel: part[w][t] holds warp w's partial sum of column
- * col0 + t (every warp of the block wrote its row). Adds the block's warps
- * in order, then the cluster's blocks in rank order through distributed
- * shared memory, and writes out[col0 + t] for col0 + t < n. The order is
- * fixed, so the result is the same on every run. Every thread of the block
- * must call it. */
+/* Ends a column kernel whose block sums are in bsum[0..TW): adds the
+ * cluster's blocks in rank order through distributed shared memory and
+ * writes out[col0 + c] for col0 + c < n. A grid one block high (launched
+ * without a cluster) writes bsum directly. The caller has written bsum and
+ * not yet synchronised. Every thread of the block must call it. */
 template <typename T, int TW>
-__device__ __forceinline__ void cluster_combine(T (&part)[COL_WARPS][TW], T (&bsum)[TW], T *out,
-                                                long col0, long n)
+__device__ __forceinline__ void cluster_finish(T (&bsum)[TW], T *out, long col0, long n)
 {
     namespace cg = cooperative_groups;
-    __syncthreads();
-    for (int t = threadIdx.x; t < TW; t += blockDim.x) {
-        T s = part[0][t];
-#pragma unroll
-        for (int w = 1; w < COL_WARPS; w++)
-            s += part[w][t];
-        bsum[t] = s;
+    if (gridDim.y == 1) {
+        __syncthreads();
+        for (int c = threadIdx.x; c < TW; c += blockDim.x)
+            if (col0 + c < n)
+                out[col0 + c] = bsum[c];
+        return;
     }
     cg::cluster_group cluster = cg::this_cluster();
     cluster.sync();
@@ -119,11 +118,36 @@ __device__ __forceinline__ void cluster_combine(T (&part)[COL_WARPS][TW], T (&bs
     cluster.sync(); /* no block leaves while another still reads its shared memory */
 }
 
-/* Launches kernel on a grid whose y extent is one cluster (grid.y blocks). */
+/* Ends a column kernel: part[w][t] holds warp w's partial sum of column
+ * col0 + t (every warp of the block wrote its row). Adds the block's warps
+ * in order, then the cluster's blocks (cluster_finish). The order is fixed,
+ * so the result is the same on every run. Every thread of the block must
+ * call it. */
+template <typename T, int TW>
+__device__ __forceinline__ void cluster_combine(T (&part)[COL_WARPS][TW], T (&bsum)[TW], T *out,
+                                                long col0, long n)
+{
+    __syncthreads();
+    for (int t = threadIdx.x; t < TW; t += blockDim.x) {
+        T s = part[0][t];
+#pragma unroll
+        for (int w = 1; w < COL_WARPS; w++)
+            s += part[w][t];
+        bsum[t] = s;
+    }
+    cluster_finish<T, TW>(bsum, out, col0, n);
+}
+
+/* Launches kernel on a grid whose y extent is one cluster (grid.y blocks);
+ * a grid one block high is a plain launch (cheaper to launch). */
 template <typename... Params, typename... Args>
 inline cudaError_t launch_cluster(void (*kernel)(Params...), dim3 grid, dim3 block,
                                   cudaStream_t stream, Args... args)
 {
+    if (grid.y == 1) {
+        kernel<<<grid, block, 0, stream>>>(args...);
+        return cudaGetLastError();
+    }
     cudaLaunchAttribute attr[1] = {};
     attr[0].id = cudaLaunchAttributeClusterDimension;
     attr[0].val.clusterDim.x = 1;
@@ -138,6 +162,50 @@ inline cudaError_t launch_cluster(void (*kernel)(Params...), dim3 grid, dim3 blo
     cfg.numAttrs = 1;
     cudaError_t e = cudaLaunchKernelEx(&cfg, kernel, args...);
     return e != cudaSuccess ? e : cudaGetLastError();
+}
+
+/* Blocks of a cluster (1 to 8) for a grid of `tiles` column tiles, each
+ * split over the cluster's blocks, that wastes the fewest block slots in
+ * its last wave: slots(cl) = blocks of clusters of cl the GPU holds at once
+ * (cudaOccupancyMaxActiveClusters, asked once per kernel and kept in
+ * cache[8], 0 = not yet known). Each block keeps at least `least` of the
+ * `units` rows it splits. Prefers the smaller cluster on a tie. */
+template <typename... Params>
+inline unsigned cluster_pick(void (*kernel)(Params...), int threads, long tiles, long units,
+                             long least, int (&cache)[8])
+{
+    unsigned best = 1;
+    double best_eff = -1.0;
+    for (unsigned cl = 1; cl <= 8; cl++) {
+        if (cl > 1 && units < (long)cl * least)
+            break;
+        if (cache[cl - 1] == 0) {
+            int clusters = 0;
+            cudaLaunchAttribute attr[1] = {};
+            attr[0].id = cudaLaunchAttributeClusterDimension;
+            attr[0].val.clusterDim.x = 1;
+            attr[0].val.clusterDim.y = cl;
+            attr[0].val.clusterDim.z = 1;
+            cudaLaunchConfig_t cfg = {};
+            cfg.gridDim = dim3(1, cl, 1);
+            cfg.blockDim = dim3(threads);
+            cfg.attrs = attr;
+            cfg.numAttrs = 1;
+            if (cudaOccupancyMaxActiveClusters(&clusters, kernel, &cfg) != cudaSuccess ||
+                clusters < 1) {
+                (void)cudaGetLastError();
+                clusters = 1;
+            }
+            cache[cl - 1] = clusters * (int)cl;
+        }
+        const double waves = (double)(tiles * (long)cl) / cache[cl - 1];
+        const double eff = waves / ceil(waves);
+        if (eff > best_eff + 0.02) {
+            best_eff = eff;
+            best = cl;
+        }
+    }
+    return best;
 }
 
 /* 1 if p is aligned to 16 bytes. */
