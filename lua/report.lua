@@ -19,7 +19,6 @@ local tex = require "report_tex"
 
 local M = {}
 local fail = data.fail
-local order_claims
 
 local usage = [[
 usage: runner report SPEC.lua [--out DIR] [--profile NAME] [--results DIR]
@@ -302,7 +301,7 @@ end
 
 -- Claims in the order of the figures that show their experiment, then
 -- by script and line.
-order_claims = function(list, spec)
+local function order_claims(list, spec)
   local rank = {}
   for i, f in ipairs(spec.figures) do
     if f.experiment then rank[f.experiment] = rank[f.experiment] or i end
@@ -372,22 +371,16 @@ local function current(argv)
   return 0
 end
 
-function M.main(argv)
-  if argv[1] == "--current" then return current(argv) end
-  local opt = parse_args(argv)
-  if not opt then return 0 end
-  if #opt.scripts == 0 then fail("runner report: needs at least one experiment SCRIPT.lua\n%s", usage) end
-  local spec = load_spec(opt.spec)
+-- Loads every experiment's results, flags recorded ones declared
+-- differently today, and judges the claims in the order of the figures.
+local function gather(opt, spec)
   local exps, by_name, all_claims = declare(opt.scripts, opt.profile)
   check_names(spec, by_name)
   for _, c in ipairs(all_claims) do claims.check(c, by_name) end
+  local _, full_by_name = declare(opt.scripts, "full")
   for _, exp in ipairs(exps) do
     data.load(exp, opt)
     exp.unavailable = unavailable(exp)
-  end
-  local _, full_by_name = declare(opt.scripts, "full")
-  for _, exp in ipairs(exps) do
-    -- Recorded results of another declaration than today's (either profile).
     local full = full_by_name[exp.name]
     if exp.source == "recorded" and exp.prov.params then
       exp.stale = exp.prov.params ~= exp.params and not (full and exp.prov.params == full.params)
@@ -400,7 +393,29 @@ function M.main(argv)
   end
   local estimates = {}
   for name, e in pairs(full_by_name) do estimates[name] = claims.estimate(e.points, by_name[name]) end
+  return exps, by_name, results, estimates
+end
 
+-- Writes files (name -> text) under dir, each only if its text changed.
+local function write_all(dir, files)
+  local made, why = native.mkdir_p(dir)
+  if not made then fail("runner report: cannot make --out folder %s", why) end
+  local names, written = {}, 0
+  for name in pairs(files) do names[#names + 1] = name end
+  table.sort(names)
+  for _, name in ipairs(names) do
+    if write_if_changed(data.join(dir, name), files[name]) then written = written + 1 end
+  end
+  io.stderr:write(string.format("  report: %d of %d files changed in %s\n", written, #names, dir))
+end
+
+function M.main(argv)
+  if argv[1] == "--current" then return current(argv) end
+  local opt = parse_args(argv)
+  if not opt then return 0 end
+  if #opt.scripts == 0 then fail("runner report: needs at least one experiment SCRIPT.lua\n%s", usage) end
+  local spec = load_spec(opt.spec)
+  local exps, by_name, results, estimates = gather(opt, spec)
   local files = {
     ["macros.tex"] = tex.macros(exps, results, opt, spec.quotes, by_name),
     ["claims.tex"] = tex.claims_table(results),
@@ -413,15 +428,7 @@ function M.main(argv)
     local name, text = plot.output(f, by_name)
     files[name] = text
   end
-  local made, why = native.mkdir_p(opt.out)
-  if not made then fail("runner report: cannot make --out folder %s", why) end
-  local names, written = {}, 0
-  for name in pairs(files) do names[#names + 1] = name end
-  table.sort(names)
-  for _, name in ipairs(names) do
-    if write_if_changed(data.join(opt.out, name), files[name]) then written = written + 1 end
-  end
-  io.stderr:write(string.format("  report: %d of %d files changed in %s\n", written, #names, opt.out))
+  write_all(opt.out, files)
   return 0
 end
 

@@ -234,7 +234,7 @@ end
 -- Seconds one call of point p takes, from the measured series closest to
 -- it (scaled by N^2 above the largest N measured); nil if none.
 local function call_time(exp, p)
-  for _, s in ipairs(exp.series or {}) do
+  for _, s in ipairs(exp and exp.series or {}) do
     local axis = p.op == "outer_sum" and tostring(p.axis) or ""
     if s.backend == p.backend and s.op == p.op and s.impl == p.impl and s.axis == axis
        and s.dtype == p.dtype and #s.points > 0 then
