@@ -22,7 +22,7 @@ experiment {
   op = { "matvec", "outer_sum" }, axis = 0,
   impl = { matvec = "gemm", outer_sum = "gemm" },
   n = sizes, iterations = "auto", min_batch_time = batch,
-  samples = profile == "tiny" and 3 or 5, warmup = 1,
+  samples = ({ full = 10, quick = 7, tiny = 3 })[profile], warmup = 1,
 }
 
 -- What explains the gap: the copy ceiling, gemv, the other axis, and the
@@ -33,7 +33,7 @@ experiment {
   impl = { matvec = "gemv", outer_sum = { "gemm", "fused" } },
   n = profile == "tiny" and { 400 } or { 1000, 2000, 5000, 10000, 15000, 20000 },
   iterations = "auto", min_batch_time = batch,
-  samples = profile == "tiny" and 3 or 5, warmup = 1,
+  samples = ({ full = 10, quick = 7, tiny = 3 })[profile], warmup = 1,
 }
 
 -- The article's claim on this panel, judged by `runner report`: its text

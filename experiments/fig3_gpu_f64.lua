@@ -14,7 +14,7 @@ experiment {
   name = "fig3-gpu-f64", backend = "cublas", dtype = "f64",
   op = { "matvec", "outer_sum" }, axis = 1,
   impl = { matvec = "gemm", outer_sum = "gemm" },
-  n = sizes, iterations = profile == "tiny" and 2 or 1000, samples = 5, warmup = 0,
+  n = sizes, iterations = profile == "tiny" and 2 or 1000, samples = 3, target_rel_ci = 0.01, max_samples = 6, warmup = 0,
 }
 
 -- The article's claim on this figure, judged by `runner report`.
