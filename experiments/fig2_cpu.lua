@@ -9,12 +9,11 @@
 -- as last min_batch_time seconds ("auto"): the time per call is what is
 -- compared.
 
-local sizes = ({
+local sizes = by_profile {
   full  = range(1000, 20000, 500),
   quick = range(1000, 20000, 1900),
   tiny  = { 200, 400 },
-})[profile]
-assert(sizes, "profile must be full, quick or tiny")
+}
 local batch = profile == "full" and 0.2 or 0.05
 
 experiment {
@@ -22,7 +21,7 @@ experiment {
   op = { "matvec", "outer_sum" }, axis = 0,
   impl = { matvec = "gemm", outer_sum = "gemm" },
   n = sizes, iterations = "auto", min_batch_time = batch,
-  samples = ({ full = 10, quick = 7, tiny = 3 })[profile], warmup = 1,
+  samples = by_profile { full = 10, quick = 7, tiny = 3 }, warmup = 1,
 }
 
 -- What explains the gap: the copy ceiling, gemv, the other axis, and the
@@ -33,7 +32,7 @@ experiment {
   impl = { matvec = "gemv", outer_sum = { "gemm", "fused" } },
   n = profile == "tiny" and { 400 } or { 1000, 2000, 5000, 10000, 15000, 20000 },
   iterations = "auto", min_batch_time = batch,
-  samples = ({ full = 10, quick = 7, tiny = 3 })[profile], warmup = 1,
+  samples = by_profile { full = 10, quick = 7, tiny = 3 }, warmup = 1,
 }
 
 -- The article's claim on this panel, judged by `runner report`: its text

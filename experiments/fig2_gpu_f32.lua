@@ -3,12 +3,11 @@
 -- sums each column (axis 0). 1000 calls per sample, CUDA events around each
 -- batch, as the article.
 
-local sizes = ({
+local sizes = by_profile {
   full  = range(1000, 20000, 500),
   quick = range(1000, 20000, 1900),
   tiny  = { 200, 400 },
-})[profile]
-assert(sizes, "profile must be full, quick or tiny")
+}
 local iterations = profile == "tiny" and 2 or 1000
 
 experiment {

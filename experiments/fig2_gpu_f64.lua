@@ -7,12 +7,11 @@
 -- At least 3 samples, more (up to 6) until the median's interval is within
 -- 1%: the whole GPU sweep then fits in one 10-minute call on an H100.
 
-local sizes = ({
+local sizes = by_profile {
   full  = range(1000, 20000, 500),
   quick = range(1000, 20000, 1900),
   tiny  = { 200, 400 },
-})[profile]
-assert(sizes, "profile must be full, quick or tiny")
+}
 local iterations = profile == "tiny" and 2 or 1000
 
 experiment {

@@ -3,12 +3,11 @@
 -- what its listing (cupy.sum(q, axis=1)) shows for both figures; Figure 2's
 -- script measures axis 0, so that both axes are shown.
 
-local sizes = ({
+local sizes = by_profile {
   full  = range(1000, 20000, 500),
   quick = range(1000, 20000, 1900),
   tiny  = { 200, 400 },
-})[profile]
-assert(sizes, "profile must be full, quick or tiny")
+}
 
 experiment {
   name = "fig3-gpu-f64", backend = "cublas", dtype = "f64",

@@ -310,6 +310,23 @@ local function geomrange(a, b, factor)
   return out
 end
 
+-- by_profile { full = a, quick = b, tiny = c }: the value for the profile
+-- the script runs with; an error names the profiles it has.
+local function by_profile_in(profile)
+  return function(choices)
+    local where = position(2)
+    if type(choices) ~= "table" then
+      fail(where, "by_profile: expects a table keyed by profile, got %s", describe(choices))
+    end
+    local v = choices[profile]
+    if v == nil then
+      fail(where, "by_profile: no value for profile '%s' (given: %s)", profile,
+           table.concat(sorted_keys(choices), ", "))
+    end
+    return v
+  end
+end
+
 -- A fresh sandbox for one script: the chosen libraries, the language, and
 -- strict globals.
 local function sandbox(profile, declared)
@@ -319,7 +336,7 @@ local function sandbox(profile, declared)
     pcall = pcall, rawequal = rawequal, rawlen = rawlen, setmetatable = setmetatable,
     getmetatable = getmetatable, unpack = table.unpack,
     math = math, string = string, table = table, utf8 = utf8,
-    range = range, geomrange = geomrange, profile = profile,
+    range = range, geomrange = geomrange, profile = profile, by_profile = by_profile_in(profile),
   }
   -- print goes to stderr: standard output is never used for data.
   env.print = function(...)
