@@ -64,13 +64,13 @@ LIB     = $(BUILD)/libflopbench.a
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps test unit bench bench-gpu paper clean gpu-bundle
+.PHONY: all deps test unit bench bench-gpu paper clean
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/runner
 
 deps:
-	$(Q)tools/deps.sh build
+	$(Q)tools/deps.sh all
 
 $(BUILD)/runner: $(BUILD)/obj/runner/main.o $(LIB)
 	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -114,7 +114,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB) tests/unit/check.h
 unit: $(UNIT_BIN)
 
 test:
-	$(Q)tools/deps.sh build
+	$(Q)tools/deps.sh all
 	$(Q)$(MAKE) --no-print-directory all unit
 	$(Q)tests/run.sh
 

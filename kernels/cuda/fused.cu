@@ -13,8 +13,11 @@
  *   hi = tf32(a) and lo = tf32(a - hi), and hi*hi + lo*hi + hi*lo are summed
  *   (the 3xTF32 scheme): float32 accuracy, 3 tensor-core products for each.
  * - simt: FFMA/DFMA, each lane owning C adjacent columns and broadcasting u.
- * The row (i) range is split over 8 warps a block and over the blocks of a
- * cluster; partial sums meet through shared memory (reduce.cuh). */
+ * Tensor kernels: the 8 warps of a block own different columns and walk the
+ * same rows; the rows are split over the blocks of a cluster, whose size
+ * fills the GPU's last wave best (cluster_pick). simt: the rows are split
+ * over the 8 warps too. Partial sums meet through shared memory, in a fixed
+ * order (reduce.cuh). */
 #include <stdint.h>
 
 #include "fused.cuh"
@@ -149,13 +152,17 @@ fused_dmma_kernel(const double *__restrict__ u, const double *__restrict__ v,
 }
 
 /* f32 on TF32 tensor cores, 3 products per pair (hi*hi + lo*hi + hi*lo):
- * u in chunks of 128 rows, 4 a lane. */
+ * u in chunks of 128 rows, 4 a lane. The block's rows pass through shared
+ * memory FT_STAGE chunks at a time, split into hi and lo once there (not
+ * once by each of the 8 warps): 18.9 -> 16.7 us at n = 20000 on the H100. */
+#define FT_STAGE 16
 __global__ void __launch_bounds__(COL_THREADS)
 fused_tf32_kernel(const float *__restrict__ u, const float *__restrict__ v,
                   float *__restrict__ out, long n)
 {
-    constexpr int J = FT_J, TW = FT_TW;
+    constexpr int J = FT_J, TW = FT_TW, S = FT_STAGE;
     __shared__ float bsum[TW];
+    __shared__ __align__(16) uint32_t sh[2][S * 128]; /* hi, lo */
     const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, g = lane >> 2;
     const long col0 = (long)blockIdx.x * TW;
     uint32_t bhi[J], blo[J];
@@ -168,35 +175,40 @@ fused_tf32_kernel(const float *__restrict__ u, const float *__restrict__ v,
     }
     long lo, hi;
     block_slice((n + 127) / 128, &lo, &hi);
-    const long full = min(hi, n / 128);
-    long c = lo;
+    for (long s0 = lo; s0 < hi; s0 += S) {
+        const int m = (int)min((long)S, hi - s0);
+        __syncthreads(); /* the last stage is consumed */
+        for (int t = threadIdx.x * 4; t < m * 128; t += COL_THREADS * 4) {
+            const long i = s0 * 128 + t;
+            float a[4];
+            if (i + 4 <= n) {
+                load_vec(u + i, a);
+            } else {
+#pragma unroll
+                for (int r = 0; r < 4; r++)
+                    a[r] = i + r < n ? __ldg(u + i + r) : 0.0f; /* rows past n add nothing */
+            }
+            uint4 h, l;
+            tf32_split(a[0], h.x, l.x);
+            tf32_split(a[1], h.y, l.y);
+            tf32_split(a[2], h.z, l.z);
+            tf32_split(a[3], h.w, l.w);
+            *reinterpret_cast<uint4 *>(&sh[0][t]) = h;
+            *reinterpret_cast<uint4 *>(&sh[1][t]) = l;
+        }
+        __syncthreads();
 #pragma unroll 2
-    for (; c < full; c++) {
-        float a[4];
-        load_vec(u + c * 128 + lane * 4, a); /* any one-to-one placement of A will do */
-        uint32_t ahi[4], alo[4];
+        for (int c = 0; c < m; c++) {
+            /* any one-to-one placement of A will do */
+            const uint4 h = *reinterpret_cast<const uint4 *>(&sh[0][c * 128 + lane * 4]);
+            const uint4 l = *reinterpret_cast<const uint4 *>(&sh[1][c * 128 + lane * 4]);
+            const uint32_t ahi[4] = { h.x, h.y, h.z, h.w }, alo[4] = { l.x, l.y, l.z, l.w };
 #pragma unroll
-        for (int r = 0; r < 4; r++)
-            tf32_split(a[r], ahi[r], alo[r]);
-#pragma unroll
-        for (int t = 0; t < J; t++) {
-            mma_tf32(acc[t], alo, bhi[t]);
-            mma_tf32(acc[t], ahi, blo[t]);
-            mma_tf32(acc[t], ahi, bhi[t]);
-        }
-    }
-    for (; c < hi; c++) {
-        uint32_t ahi[4], alo[4];
-#pragma unroll
-        for (int r = 0; r < 4; r++) {
-            const long i = c * 128 + lane * 4 + r;
-            tf32_split(i < n ? __ldg(u + i) : 0.0f, ahi[r], alo[r]);
-        }
-#pragma unroll
-        for (int t = 0; t < J; t++) {
-            mma_tf32(acc[t], alo, bhi[t]);
-            mma_tf32(acc[t], ahi, blo[t]);
-            mma_tf32(acc[t], ahi, bhi[t]);
+            for (int t = 0; t < J; t++) {
+                mma_tf32(acc[t], alo, bhi[t]);
+                mma_tf32(acc[t], ahi, blo[t]);
+                mma_tf32(acc[t], ahi, bhi[t]);
+            }
         }
     }
     tensor_finish<float, J, TW>(acc, bsum, out, col0, n);

@@ -4,11 +4,15 @@
  * Rows (axis 1, and matvec's A x): each warp streams whole rows with 16-byte
  * loads (several in flight per lane), sums in registers and ends with a warp
  * shuffle; R rows a warp share each load of x.
- * Columns (axis 0): each lane owns 2 vectors of adjacent columns, so a warp
- * reads 1 KB (f64) or 1 KB (f32) of one row at a time, coalesced; the rows
- * are split over the block's 8 warps and over the blocks of a cluster, and
- * the partial sums meet in shared memory, in a fixed order (no atomics, no
- * scratch, one launch).
+ * Columns (axis 0): each lane owns K vectors of adjacent columns, so a warp
+ * reads 512 B (f32, K = 1) or 1 KB (f64, K = 2) of one row at a time,
+ * coalesced; the rows are split over the block's 8 warps and over the
+ * blocks of a cluster, and the partial sums meet in shared memory, in a
+ * fixed order (no atomics, no scratch, one launch).
+ * Small n (< 4096, the matrix in L2, a call a few microseconds): rows are a
+ * block's (rowblock_kernel) and columns come in 32-byte strips a block
+ * (colsum_small_kernel), one plain launch with all of a thread's loads in
+ * flight at once: latency, not bandwidth, is what counts there.
  * Any n: when rows are not 16-byte aligned (n not a multiple of the vector
  * width) the same kernels run with scalar loads. */
 #include "reduce.cuh"
