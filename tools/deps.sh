@@ -31,5 +31,6 @@ fi
 echo "installing:$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
+# As this machine was set up: with recommended packages (the TeX fonts among them).
 # shellcheck disable=SC2086
-apt-get install -y -qq --no-install-recommends $missing >/dev/null
+apt-get install -y -qq $missing >/dev/null
