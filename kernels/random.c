@@ -2,6 +2,8 @@
  * array is reproducible from (seed, stream) and cheap to draw. */
 #include "random.h"
 
+#include "parallel.h"
+
 static uint64_t splitmix64(uint64_t x)
 {
     x += 0x9e3779b97f4a7c15ull;
@@ -10,18 +12,32 @@ static uint64_t splitmix64(uint64_t x)
     return x ^ (x >> 31);
 }
 
+struct fill {
+    void *buf;
+    enum kernel_dtype dtype;
+    uint64_t base;
+};
+
+/* Fills elements [begin, end): element i depends on (base, i) alone, so any
+ * split over threads gives the same array. */
+static void fill_range(void *ctx, long begin, long end)
+{
+    const struct fill *f = ctx;
+    const double scale = 1.0 / 9007199254740992.0; /* 2^-53 */
+    if (f->dtype == DTYPE_F64) {
+        double *d = f->buf;
+        for (long i = begin; i < end; i++)
+            d[i] = (double)(splitmix64(f->base + (uint64_t)i) >> 11) * scale;
+    } else {
+        float *v = f->buf;
+        for (long i = begin; i < end; i++)
+            v[i] = (float)((double)(splitmix64(f->base + (uint64_t)i) >> 40) * (1.0 / 16777216.0));
+    }
+}
+
 void random_fill(void *buf, enum kernel_dtype dtype, size_t count, uint64_t seed,
                  enum random_stream stream)
 {
-    uint64_t base = splitmix64(seed ^ splitmix64((uint64_t)stream));
-    const double scale = 1.0 / 9007199254740992.0; /* 2^-53 */
-    if (dtype == DTYPE_F64) {
-        double *d = buf;
-        for (size_t i = 0; i < count; i++)
-            d[i] = (double)(splitmix64(base + i) >> 11) * scale;
-    } else {
-        float *f = buf;
-        for (size_t i = 0; i < count; i++)
-            f[i] = (float)((double)(splitmix64(base + i) >> 40) * (1.0 / 16777216.0));
-    }
+    struct fill f = { buf, dtype, splitmix64(seed ^ splitmix64((uint64_t)stream)) };
+    parallel_for((long)count, 1L << 16, 0, fill_range, &f);
 }

@@ -6,38 +6,61 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "parallel.h"
+
 static double element(enum kernel_dtype dtype, const void *v, size_t i)
 {
     return dtype == DTYPE_F64 ? ((const double *)v)[i] : (double)((const float *)v)[i];
 }
 
+/* One reference computation, split over threads by output element, each
+ * output summed in the same order whatever the split. */
+struct ref_job {
+    enum kernel_dtype dtype;
+    long n;
+    int axis;
+    const void *a, *x, *y;
+    double *out;
+};
+
+/* out[i] for rows [begin, end) of the matvec. */
+static void matvec_rows(void *ctx, long begin, long end)
+{
+    const struct ref_job *j = ctx;
+    for (long i = begin; i < end; i++) {
+        double sum = 0.0;
+        for (long k = 0; k < j->n; k++)
+            sum += element(j->dtype, j->a, (size_t)i * (size_t)j->n + (size_t)k) *
+                   element(j->dtype, j->x, (size_t)k);
+        j->out[i] = sum;
+    }
+}
+
+/* out[k] for k in [begin, end): a column sum (axis 0) or a row sum (axis 1)
+ * of x y^T, every product formed. */
+static void outer_sums(void *ctx, long begin, long end)
+{
+    const struct ref_job *j = ctx;
+    for (long k = begin; k < end; k++) {
+        double sum = 0.0, fixed = element(j->dtype, j->axis == 0 ? j->y : j->x, (size_t)k);
+        const void *other = j->axis == 0 ? j->x : j->y;
+        for (long i = 0; i < j->n; i++)
+            sum += element(j->dtype, other, (size_t)i) * fixed; /* x_i y_k or x_k y_i */
+        j->out[k] = sum;
+    }
+}
+
 void reference_matvec(enum kernel_dtype dtype, long n, const void *a, const void *x, double *out)
 {
-    for (long i = 0; i < n; i++) {
-        double sum = 0.0;
-        for (long j = 0; j < n; j++)
-            sum += element(dtype, a, (size_t)i * (size_t)n + (size_t)j) * element(dtype, x, (size_t)j);
-        out[i] = sum;
-    }
+    struct ref_job j = { .dtype = dtype, .n = n, .a = a, .x = x, .out = out };
+    parallel_for(n, 16, 0, matvec_rows, &j);
 }
 
 void reference_outer_sum(enum kernel_dtype dtype, long n, int axis, const void *x, const void *y,
                          double *out)
 {
-    for (long k = 0; k < n; k++)
-        out[k] = 0.0;
-    for (long i = 0; i < n; i++) {
-        double xi = element(dtype, x, (size_t)i), row = 0.0;
-        for (long j = 0; j < n; j++) {
-            double q = xi * element(dtype, y, (size_t)j);
-            if (axis == 0)
-                out[j] += q;
-            else
-                row += q;
-        }
-        if (axis != 0)
-            out[i] = row;
-    }
+    struct ref_job j = { .dtype = dtype, .n = n, .axis = axis, .x = x, .y = y, .out = out };
+    parallel_for(n, 16, 0, outer_sums, &j);
 }
 
 double reference_tolerance(enum kernel_dtype dtype, long n)

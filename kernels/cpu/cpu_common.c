@@ -2,21 +2,18 @@
 #define _POSIX_C_SOURCE 200809L
 #include "cpu_common.h"
 
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "host.h"
+#include "parallel.h"
 #include "random.h"
 #include "reference.h"
 
 #define CPU_ALIGN 64
-#define CPU_MAX_THREADS 64
 #define CPU_GRAIN 16 /* chunks are multiples of this: one cache line of f32 */
-#define CPU_CHUNKS_PER_THREAD 8
 
 /* The buffers a point may allocate, in the order cpu_state names them. */
 enum cpu_buffer { BUF_A, BUF_X, BUF_Y, BUF_OUT, BUF_Q, BUF_ONES, BUF_REF, BUF_COUNT };
@@ -271,41 +268,21 @@ void cpu_copy_memcpy(const struct cpu_state *s)
     memcpy(s->out, s->a, n * n * kernel_dtype_size(s->p.dtype));
 }
 
-/* The work of one cpu_parallel call: threads take chunks of outputs from
- * next until none is left, so a thread slowed by other work takes fewer. */
+/* What cpu_parallel hands parallel_for. */
 struct cpu_work {
     const struct cpu_state *s;
     cpu_range_fn fn;
-    long chunk;
-    atomic_long next;
 };
 
-/* Runs chunks until the outputs run out; the start routine of each thread. */
-static void *cpu_work_run(void *arg)
+static void cpu_work_range(void *ctx, long begin, long end)
 {
-    struct cpu_work *w = arg;
-    long n = w->s->n, lo;
-    while ((lo = atomic_fetch_add(&w->next, w->chunk)) < n)
-        w->fn(w->s, lo, lo + w->chunk < n ? lo + w->chunk : n);
-    return NULL;
+    const struct cpu_work *w = ctx;
+    w->fn(w->s, begin, end);
 }
 
 void cpu_parallel(const struct cpu_state *s, cpu_range_fn fn)
 {
-    int threads = s->plan.threads < CPU_MAX_THREADS ? s->plan.threads : CPU_MAX_THREADS;
-    if (threads <= 1 || s->n <= CPU_GRAIN) {
-        fn(s, 0, s->n);
-        return;
-    }
-    long chunk = (s->n / (CPU_CHUNKS_PER_THREAD * threads) + CPU_GRAIN - 1) / CPU_GRAIN * CPU_GRAIN;
-    struct cpu_work w = { .s = s, .fn = fn, .chunk = chunk > CPU_GRAIN ? chunk : CPU_GRAIN };
-    atomic_init(&w.next, 0);
-    pthread_t tid[CPU_MAX_THREADS];
-    int started[CPU_MAX_THREADS] = { 0 };
-    for (int t = 1; t < threads; t++)
-        started[t] = pthread_create(&tid[t], NULL, cpu_work_run, &w) == 0;
-    cpu_work_run(&w);
-    for (int t = 1; t < threads; t++)
-        if (started[t])
-            pthread_join(tid[t], NULL);
+    struct cpu_work w = { .s = s, .fn = fn };
+    int threads = s->plan.threads < 1 ? 1 : s->plan.threads;
+    parallel_for(s->n, CPU_GRAIN, threads, cpu_work_range, &w);
 }

@@ -9,7 +9,8 @@
 #include "check.h"
 #include "kernel.h"
 
-static const long cpu_sizes[] = { 1, 7, 1000, 1023, 0 };
+/* 2049: the first size where openblas materialized streams its stores (Q >= 16 MiB in f64). */
+static const long cpu_sizes[] = { 1, 7, 1000, 1023, 2049, 0 };
 static const long gpu_sizes[] = { 1, 7, 1000, 1023, 4097, 0 };
 
 /* 1 for the GPU backends, which are also tried at n = 4097. */

@@ -6,7 +6,10 @@
 #include <string.h>
 
 #include "check.h"
+#include "random.h"
 #include "reference.h"
+
+#include <stdlib.h>
 
 /* [[1 2] [3 4]] [5 6]^T = [17 39], in both dtypes. */
 static void test_matvec(void)
@@ -109,8 +112,37 @@ static void test_compare_copy(void)
     CHECK(strstr(err, "first at 1") != NULL, "the error names the element: %s", err);
 }
 
+/* Inputs are the same however many threads draw them: a large fill (split
+ * over threads) starts with the same values as a small one (one thread),
+ * all in [0, 1), and another stream differs. */
+static void test_random_fill_split(void)
+{
+    enum { big = 300000, small = 100 };
+    double *a = malloc(big * sizeof *a), b[small], c[small];
+    float *f = malloc(big * sizeof *f);
+    if (!a || !f) {
+        CHECK(0, "out of memory");
+        return;
+    }
+    random_fill(a, DTYPE_F64, big, 42, STREAM_X);
+    random_fill(b, DTYPE_F64, small, 42, STREAM_X);
+    random_fill(c, DTYPE_F64, small, 42, STREAM_Y);
+    CHECK(memcmp(a, b, sizeof b) == 0, "a threaded fill differs from a single one");
+    CHECK(memcmp(b, c, sizeof b) != 0, "two streams gave the same values");
+    int in_range = 1;
+    for (long i = 0; i < big; i++)
+        in_range &= a[i] >= 0.0 && a[i] < 1.0;
+    CHECK(in_range, "a value outside [0, 1)");
+    random_fill(f, DTYPE_F32, big, 42, STREAM_X);
+    CHECK(fabs((double)f[big - 1] - a[big - 1]) < 1e-6, "f32 and f64 draw the same values: %g vs %g",
+          (double)f[big - 1], a[big - 1]);
+    free(a);
+    free(f);
+}
+
 int main(void)
 {
+    test_random_fill_split();
     test_matvec();
     test_outer_sum();
     test_tolerance();
