@@ -78,6 +78,7 @@ struct kernel_backend {
     void (*teardown)(void *state);
     /* Reports facts about the host and libraries (GPU name, versions, ...). */
     void (*describe)(const struct kernel_point *p, kernel_fact_fn fact, void *ctx);
+    int gpu;                           /* 1: runs on a GPU (graph and flush_l2 apply) */
 };
 
 /* The registry: every backend compiled into this binary, in a fixed order. */
@@ -89,6 +90,9 @@ int kernel_impl_index(const struct kernel_backend *b, enum kernel_op op, const c
 const char *kernel_op_name(enum kernel_op op);
 const char *kernel_dtype_name(enum kernel_dtype dtype);
 size_t kernel_dtype_size(enum kernel_dtype dtype);
+/* Returns KERNEL_OK if p names an op, a dtype, n >= 1 and (outer_sum) an
+ * axis of 0 or 1; else KERNEL_ERROR and why in err. */
+int kernel_check_point(const struct kernel_point *p, char *err);
 /* 1 if impl names a fused outer_sum (never forms the n x n matrix). */
 int kernel_impl_is_fused(const char *impl);
 

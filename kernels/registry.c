@@ -1,6 +1,7 @@
 /* registry.c: the list of backends compiled in, and facts every kernel shares. */
 #include "kernel.h"
 
+#include <stdio.h>
 #include <string.h>
 
 extern const struct kernel_backend backend_cpu;
@@ -49,6 +50,23 @@ const char *kernel_dtype_name(enum kernel_dtype dtype)
 size_t kernel_dtype_size(enum kernel_dtype dtype)
 {
     return dtype == DTYPE_F64 ? sizeof(double) : sizeof(float);
+}
+
+int kernel_check_point(const struct kernel_point *p, char *err)
+{
+    if ((unsigned)p->op >= OP_COUNT || (unsigned)p->dtype >= DTYPE_COUNT) {
+        snprintf(err, KERNEL_ERR_LEN, "unknown op %d or dtype %d", (int)p->op, (int)p->dtype);
+        return KERNEL_ERROR;
+    }
+    if (p->n < 1) {
+        snprintf(err, KERNEL_ERR_LEN, "n must be at least 1, got %ld", p->n);
+        return KERNEL_ERROR;
+    }
+    if (p->op == OP_OUTER_SUM && p->axis != 0 && p->axis != 1) {
+        snprintf(err, KERNEL_ERR_LEN, "outer_sum axis must be 0 or 1, got %d", p->axis);
+        return KERNEL_ERROR;
+    }
+    return KERNEL_OK;
 }
 
 int kernel_impl_is_fused(const char *impl)

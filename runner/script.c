@@ -79,7 +79,7 @@ static void push_backend(lua_State *L, const struct kernel_backend *b)
     lua_setfield(L, -2, "available");
     lua_pushstring(L, reason);
     lua_setfield(L, -2, "reason");
-    lua_pushboolean(L, strcmp(b->name, "cublas") == 0 || strcmp(b->name, "cuda") == 0);
+    lua_pushboolean(L, b->gpu);
     lua_setfield(L, -2, "gpu");
     lua_newtable(L);
     for (int op = 0; op < OP_COUNT; op++) {

@@ -18,25 +18,6 @@
 /* The buffers a point may allocate, in the order cpu_state names them. */
 enum cpu_buffer { BUF_A, BUF_X, BUF_Y, BUF_OUT, BUF_Q, BUF_ONES, BUF_REF, BUF_COUNT };
 
-/* Returns KERNEL_OK if p names an op, a dtype, n >= 1 and (outer_sum) an
- * axis of 0 or 1; else KERNEL_ERROR and why in err. */
-static int cpu_check_point(const struct kernel_point *p, char *err)
-{
-    if ((unsigned)p->op >= OP_COUNT || (unsigned)p->dtype >= DTYPE_COUNT) {
-        snprintf(err, KERNEL_ERR_LEN, "unknown op %d or dtype %d", (int)p->op, (int)p->dtype);
-        return KERNEL_ERROR;
-    }
-    if (p->n < 1) {
-        snprintf(err, KERNEL_ERR_LEN, "n must be at least 1, got %ld", p->n);
-        return KERNEL_ERROR;
-    }
-    if (p->op == OP_OUTER_SUM && p->axis != 0 && p->axis != 1) {
-        snprintf(err, KERNEL_ERR_LEN, "outer_sum axis must be 0 or 1, got %d", p->axis);
-        return KERNEL_ERROR;
-    }
-    return KERNEL_OK;
-}
-
 int cpu_impl_lookup(const struct kernel_backend *b, const struct kernel_point *p, char *err)
 {
     const char *const *impls = b->impls[p->op];
@@ -56,7 +37,7 @@ int cpu_impl_lookup(const struct kernel_backend *b, const struct kernel_point *p
 static int cpu_plan(cpu_plan_fn plan_point, const struct kernel_point *p, struct cpu_plan *plan,
                     char *err)
 {
-    int status = cpu_check_point(p, err);
+    int status = kernel_check_point(p, err);
     if (status != KERNEL_OK)
         return status;
     memset(plan, 0, sizeof *plan);

@@ -139,4 +139,5 @@ extern "C" const struct kernel_backend backend_cublas = {
     gpu_run,
     gpu_teardown,
     blas_describe,
+    1, /* gpu */
 };

@@ -220,4 +220,5 @@ extern "C" const struct kernel_backend backend_cuda = {
     gpu_run,
     gpu_teardown,
     cuda_describe,
+    1, /* gpu */
 };

@@ -6,7 +6,7 @@
 
 static int none_available(char *reason)
 {
-    snprintf(reason, KERNEL_ERR_LEN, "built without CUDA (nvcc not found at build time)");
+    snprintf(reason, KERNEL_ERR_LEN, "built without CUDA (make CUDA=0, or no nvcc at build time)");
     return 0;
 }
 
@@ -55,6 +55,7 @@ const struct kernel_backend backend_cublas = {
     .summary = "cuBLAS (not built: no nvcc at build time)",
     .available = none_available, .memory = none_memory, .setup = none_setup,
     .verify = none_verify, .run = none_run, .teardown = none_teardown, .describe = none_describe,
+    .gpu = 1,
 };
 
 const struct kernel_backend backend_cuda = {
@@ -62,4 +63,5 @@ const struct kernel_backend backend_cuda = {
     .summary = "our own CUDA kernels (not built: no nvcc at build time)",
     .available = none_available, .memory = none_memory, .setup = none_setup,
     .verify = none_verify, .run = none_run, .teardown = none_teardown, .describe = none_describe,
+    .gpu = 1,
 };

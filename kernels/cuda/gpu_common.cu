@@ -119,25 +119,15 @@ struct gpu_sizes {
     double host;             /* host copies: inputs, output read back, reference */
 };
 
+/* kernel_check_point, and n small enough for cuBLAS's int sizes. */
 static int check_point(const struct kernel_point *p, char *err)
 {
-    if ((unsigned)p->op >= OP_COUNT || (unsigned)p->dtype >= DTYPE_COUNT) {
-        snprintf(err, KERNEL_ERR_LEN, "unknown op %d or dtype %d", (int)p->op, (int)p->dtype);
-        return KERNEL_ERROR;
-    }
-    if (p->n < 1) {
-        snprintf(err, KERNEL_ERR_LEN, "n must be at least 1, got %ld", p->n);
-        return KERNEL_ERROR;
-    }
-    if (p->n > 2147483647L) {
+    int status = kernel_check_point(p, err);
+    if (status == KERNEL_OK && p->n > 2147483647L) {
         snprintf(err, KERNEL_ERR_LEN, "n must be below 2^31 (cuBLAS sizes are int), got %ld", p->n);
         return KERNEL_ERROR;
     }
-    if (p->op == OP_OUTER_SUM && p->axis != 0 && p->axis != 1) {
-        snprintf(err, KERNEL_ERR_LEN, "outer_sum axis must be 0 or 1, got %d", p->axis);
-        return KERNEL_ERROR;
-    }
-    return KERNEL_OK;
+    return status;
 }
 
 static void point_sizes(const struct kernel_point *p, int use_blas, struct gpu_sizes *z)

@@ -13,12 +13,6 @@
 static const long cpu_sizes[] = { 1, 7, 1000, 1023, 2049, 0 };
 static const long gpu_sizes[] = { 1, 7, 1000, 1023, 4097, 0 };
 
-/* 1 for the GPU backends, which are also tried at n = 4097. */
-static int is_gpu(const struct kernel_backend *b)
-{
-    return strcmp(b->name, "cublas") == 0 || strcmp(b->name, "cuda") == 0;
-}
-
 /* "openblas outer_sum fused f32 axis 0 n 7" into buf. */
 static const char *point_label(const struct kernel_backend *b, const struct kernel_point *p,
                                char *buf, size_t len)
@@ -66,7 +60,7 @@ static void test_point(const struct kernel_backend *b, const struct kernel_point
 /* Every impl, dtype, axis and size of one op of one backend. */
 static void test_op(const struct kernel_backend *b, enum kernel_op op)
 {
-    const long *sizes = is_gpu(b) ? gpu_sizes : cpu_sizes;
+    const long *sizes = b->gpu ? gpu_sizes : cpu_sizes /* GPU backends are also tried at n = 4097 */;
     int axes = op == OP_OUTER_SUM ? 2 : 1;
     for (int k = 0; b->impls[op] && b->impls[op][k]; k++)
         for (int dt = 0; dt < DTYPE_COUNT; dt++)
