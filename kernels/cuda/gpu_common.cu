@@ -463,12 +463,17 @@ static void nvidia_module_version(char *buf, size_t len)
         return;
     char line[512];
     if (fgets(line, sizeof line, f)) {
-        /* "NVRM version: NVIDIA UNIX x86_64 Kernel Module  580.159.04  Tue ..." */
-        const char *m = strstr(line, "Kernel Module");
-        if (m && sscanf(m + strlen("Kernel Module"), " %63s", buf) != 1)
-            buf[0] = '\0';
-        if (strlen(buf) >= len)
-            buf[0] = '\0';
+        /* "NVRM version: NVIDIA UNIX Open Kernel Module for x86_64  580.159.04  Release ...":
+         * the first word after "Module" that starts with a digit and holds a dot. */
+        const char *m = strstr(line, "Module");
+        char word[64];
+        int used = 0;
+        for (m = m ? m + strlen("Module") : NULL; m && sscanf(m, " %63s%n", word, &used) == 1; m += used) {
+            if (word[0] >= '0' && word[0] <= '9' && strchr(word, '.') && strlen(word) < len) {
+                snprintf(buf, len, "%s", word);
+                break;
+            }
+        }
     }
     fclose(f);
 }
