@@ -140,7 +140,9 @@ local function experiment_macros(m, exp, opt)
   m:set(e .. "/script", esc(exp.script))
   local facts = {
     device = device(exp), cpu = p.cpu_model, gpu = p.gpu_name, host = p.host,
-    driver = p.driver_version, cuda = p.cuda_runtime_version, cublas = p.cublas_version,
+    -- A driver version holds digits; runners before 3fdea74 misread it (as "for").
+    driver = p.driver_version and p.driver_version:match("%d") and p.driver_version or nil,
+    cuda = p.cuda_runtime_version, cublas = p.cublas_version,
     openblas = p.openblas_version, threads = p.openblas_threads, compiler = p.compiler,
     commit = commit(exp), dir = exp.dir, tag = exp.tag,
   }
