@@ -86,6 +86,9 @@ const struct kernel_backend *const *kernel_backends(void);
 const struct kernel_backend *kernel_backend_find(const char *name);
 /* Returns the impl list index of name for op, or -1. */
 int kernel_impl_index(const struct kernel_backend *b, enum kernel_op op, const char *name);
+/* The index of p->impl among b's impls for p->op (NULL: 0, the default);
+ * -1 with why in err if b does not serve the op or has no such impl. */
+int kernel_impl_lookup(const struct kernel_backend *b, const struct kernel_point *p, char *err);
 
 const char *kernel_op_name(enum kernel_op op);
 const char *kernel_dtype_name(enum kernel_dtype dtype);

@@ -35,6 +35,20 @@ int kernel_impl_index(const struct kernel_backend *b, enum kernel_op op, const c
     return -1;
 }
 
+int kernel_impl_lookup(const struct kernel_backend *b, const struct kernel_point *p, char *err)
+{
+    if ((unsigned)p->op >= OP_COUNT || !b->impls[p->op]) {
+        snprintf(err, KERNEL_ERR_LEN, "backend %s does not serve op %s", b->name,
+                 kernel_op_name(p->op));
+        return -1;
+    }
+    int k = p->impl ? kernel_impl_index(b, p->op, p->impl) : 0;
+    if (k < 0)
+        snprintf(err, KERNEL_ERR_LEN, "backend %s has no impl '%s' for op %s", b->name, p->impl,
+                 kernel_op_name(p->op));
+    return k;
+}
+
 const char *kernel_op_name(enum kernel_op op)
 {
     static const char *const names[OP_COUNT] = { "copy", "matvec", "outer_sum" };

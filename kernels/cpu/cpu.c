@@ -30,7 +30,7 @@ extern const struct kernel_backend backend_cpu;
 /* Picks the loop for the point; materialised outer_sum needs q. */
 static int cpu_plan_point(const struct kernel_point *p, struct cpu_plan *plan, char *err)
 {
-    int k = cpu_impl_lookup(&backend_cpu, p, err);
+    int k = kernel_impl_lookup(&backend_cpu, p, err);
     if (k < 0)
         return KERNEL_ERROR;
     plan->impl = backend_cpu.impls[p->op][k];

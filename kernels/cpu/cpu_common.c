@@ -18,21 +18,6 @@
 /* The buffers a point may allocate, in the order cpu_state names them. */
 enum cpu_buffer { BUF_A, BUF_X, BUF_Y, BUF_OUT, BUF_Q, BUF_ONES, BUF_REF, BUF_COUNT };
 
-int cpu_impl_lookup(const struct kernel_backend *b, const struct kernel_point *p, char *err)
-{
-    const char *const *impls = b->impls[p->op];
-    if (!impls) {
-        snprintf(err, KERNEL_ERR_LEN, "backend %s does not serve op %s", b->name,
-                 kernel_op_name(p->op));
-        return -1;
-    }
-    int k = p->impl ? kernel_impl_index(b, p->op, p->impl) : 0;
-    if (k < 0)
-        snprintf(err, KERNEL_ERR_LEN, "backend %s has no impl '%s' for op %s", b->name, p->impl,
-                 kernel_op_name(p->op));
-    return k;
-}
-
 /* Checks the point and asks the backend for its plan. */
 static int cpu_plan(cpu_plan_fn plan_point, const struct kernel_point *p, struct cpu_plan *plan,
                     char *err)

@@ -43,9 +43,6 @@ struct cpu_state {
  * and why in err. One per backend. */
 typedef int (*cpu_plan_fn)(const struct kernel_point *p, struct cpu_plan *plan, char *err);
 
-/* Finds p->impl among b's impls for p->op (NULL: the first, the default).
- * Returns its index, or -1 and why in err. */
-int cpu_impl_lookup(const struct kernel_backend *b, const struct kernel_point *p, char *err);
 /* The memory() of a CPU backend: every buffer the point allocates plus the
  * float64 reference output, and MemAvailable. */
 int cpu_memory(cpu_plan_fn plan_point, const struct kernel_point *p, struct kernel_memory *m,

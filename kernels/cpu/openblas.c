@@ -194,7 +194,7 @@ static const cpu_call_fn openblas_calls[OP_COUNT][3] = {
 /* Picks the call for the point; BLAS takes int sizes, so n must fit one. */
 static int openblas_plan_point(const struct kernel_point *p, struct cpu_plan *plan, char *err)
 {
-    int k = cpu_impl_lookup(&backend_openblas, p, err);
+    int k = kernel_impl_lookup(&backend_openblas, p, err);
     if (k < 0)
         return KERNEL_ERROR;
     if (p->n > 2147483647L) {

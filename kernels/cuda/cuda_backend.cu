@@ -176,7 +176,7 @@ static const gpu_call_fn calls[OP_COUNT][3][DTYPE_COUNT] = {
 /* The call for p, or NULL with why in err. */
 static gpu_call_fn cuda_call(const struct kernel_point *p, char *err)
 {
-    int k = gpu_impl_index(&backend_cuda, p, err);
+    int k = kernel_impl_lookup(&backend_cuda, p, err);
     if (k < 0 || (unsigned)p->dtype >= DTYPE_COUNT) {
         if (k >= 0)
             snprintf(err, KERNEL_ERR_LEN, "unknown dtype %d", (int)p->dtype);

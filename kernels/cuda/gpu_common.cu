@@ -80,20 +80,6 @@ int gpu_available(char *reason)
     return available_state;
 }
 
-int gpu_impl_index(const struct kernel_backend *b, const struct kernel_point *p, char *err)
-{
-    if ((unsigned)p->op >= OP_COUNT || !b->impls[p->op]) {
-        snprintf(err, KERNEL_ERR_LEN, "backend %s does not serve op %s", b->name,
-                 kernel_op_name(p->op));
-        return -1;
-    }
-    int k = p->impl ? kernel_impl_index(b, p->op, p->impl) : 0;
-    if (k < 0)
-        snprintf(err, KERNEL_ERR_LEN, "backend %s has no impl '%s' for op %s", b->name, p->impl,
-                 kernel_op_name(p->op));
-    return k;
-}
-
 int gpu_sm_count(void)
 {
     static int sms = 0;
@@ -160,16 +146,20 @@ static size_t clamp_size(double bytes)
     return bytes < (double)(SIZE_MAX / 2) ? (size_t)bytes : SIZE_MAX / 2;
 }
 
+/* The checks memory() and setup() share: a valid point, and a GPU. */
+static int point_ready(const struct kernel_point *p, char *err)
+{
+    int status = check_point(p, err);
+    if (status == KERNEL_OK && !gpu_available(err))
+        return KERNEL_UNAVAILABLE;
+    return status;
+}
+
 int gpu_memory(const struct kernel_point *p, int use_blas, struct kernel_memory *m, char *err)
 {
-    char reason[KERNEL_ERR_LEN];
-    int status = check_point(p, err);
+    int status = point_ready(p, err);
     if (status != KERNEL_OK)
         return status;
-    if (!gpu_available(reason)) {
-        snprintf(err, KERNEL_ERR_LEN, "%s", reason);
-        return KERNEL_UNAVAILABLE;
-    }
     struct gpu_sizes z;
     point_sizes(p, use_blas, &z);
     size_t free_b = 0, total_b = 0;
@@ -313,15 +303,10 @@ static int setup_state(struct gpu_state *st, const struct gpu_sizes *z, int use_
 int gpu_setup(const struct kernel_point *p, gpu_call_fn call, int use_blas, void **state,
               char *err)
 {
-    char reason[KERNEL_ERR_LEN];
     *state = NULL;
-    int status = check_point(p, err);
+    int status = point_ready(p, err);
     if (status != KERNEL_OK)
         return status;
-    if (!gpu_available(reason)) {
-        snprintf(err, KERNEL_ERR_LEN, "%s", reason);
-        return KERNEL_UNAVAILABLE;
-    }
     struct gpu_sizes z;
     point_sizes(p, use_blas, &z);
     if ((status = check_fit(&z, err)) != KERNEL_OK)

@@ -80,10 +80,6 @@ int gpu_run(void *state, long iterations, double *seconds, char *err);
 void gpu_teardown(void *state);
 void gpu_describe(const struct kernel_point *p, kernel_fact_fn fact, void *ctx);
 
-/* Finds p->impl among b's impls for p->op (NULL: the first, the default).
- * Returns its index, or -1 with why in err. */
-int gpu_impl_index(const struct kernel_backend *b, const struct kernel_point *p, char *err);
-
 /* The SM count of device 0 (for grid sizes); 132 if unknown. */
 int gpu_sm_count(void);
 
