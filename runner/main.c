@@ -161,6 +161,20 @@ static int parse_run(int argc, char **argv, struct run_args *a)
     return 0;
 }
 
+/* 0, or -1 after saying so, if experiment e's name was declared by an
+ * earlier script of this run (its results would overwrite the other's). */
+static int check_unique(const struct experiment_list *lists, int nlists, const struct experiment *e)
+{
+    for (int i = 0; i < nlists; i++)
+        for (size_t j = 0; j < lists[i].count; j++)
+            if (strcmp(lists[i].items[j].name, e->name) == 0) {
+                fprintf(stderr, "%s:%d: experiment '%s': also declared at %s:%d\n", e->script,
+                        e->line, e->name, lists[i].items[j].script, lists[i].items[j].line);
+                return -1;
+            }
+    return 0;
+}
+
 /* Loads every script first, so that a mistake in any stops the run
  * before anything is measured. */
 static int load_all(const struct run_args *a, struct experiment_list *lists)
@@ -171,6 +185,9 @@ static int load_all(const struct run_args *a, struct experiment_list *lists)
             fprintf(stderr, "%s\n", err);
             return EXIT_USAGE;
         }
+        for (size_t j = 0; j < lists[i].count; j++)
+            if (check_unique(lists, i, &lists[i].items[j]) != 0)
+                return EXIT_USAGE;
         for (size_t j = 0; !a->dry_run && j < lists[i].count; j++) {
             int code = check_backends(&lists[i].items[j]);
             if (code != EXIT_OK)

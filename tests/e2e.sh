@@ -81,6 +81,11 @@ else
     skipped=$((skipped + 1)); echo "SKIP e2e: a GPU is present, so the missing-backend checks do not apply"
 fi
 
+# Two scripts of one run may not declare the same experiment.
+"$runner" run tests/e2e/tiny.lua tests/e2e/slow.lua --out "$out" --dry-run >/dev/null 2>"$tmp/err"
+expect "the same experiment in two scripts exits 2" [ $? -eq 2 ]
+expect "and names both places" grep -qx "tests/e2e/slow.lua:2: experiment 'tiny': also declared at tests/e2e/tiny.lua:2" "$tmp/err"
+
 # The memory guard refuses a point that cannot fit, before allocating.
 "$runner" run tests/e2e/too_big.lua --out "$out" >/dev/null 2>"$tmp/err"
 expect "a point too big for memory exits 4" [ $? -eq 4 ]
