@@ -101,7 +101,7 @@ static int take_samples(const struct point *p, void *state, struct measurement *
         m->per_call[m->count] = t / (double)m->iterations;
         m->count++;
         if (stats_summarise(m->per_call, m->count, CI_LEVEL, &m->stats) != 0)
-            return snprintf(err, KERNEL_ERR_LEN, "out of memory for statistics"), KERNEL_NO_MEMORY;
+            return snprintf(err, KERNEL_ERR_LEN, "no statistics: a sample is not a number, or memory ran out"), KERNEL_ERROR;
         if (progress)
             progress(ctx, m);
     } while (!enough(s, m, host_clock_seconds() - start));

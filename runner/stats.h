@@ -15,7 +15,8 @@ struct stats_summary {
 };
 
 /* Summarises count samples (any order; not modified). Returns 0, or -1 if
- * count < 1 or memory runs out. level is the coverage asked for (0.95). */
+ * count < 1, a sample is NaN, or memory runs out. level is the coverage
+ * asked for (0.95). */
 int stats_summarise(const double *samples, long count, double level, struct stats_summary *out);
 
 /* The median of n sorted values. */
