@@ -92,6 +92,7 @@ static int cmd_list(int argc, char **argv)
 static int check_backends(struct experiment *e)
 {
     size_t kept = 0;
+    const struct kernel_backend *skipped = NULL; /* points come grouped by backend */
     for (size_t i = 0; i < e->count; i++) {
         char reason[KERNEL_ERR_LEN] = "";
         const struct kernel_backend *b = e->points[i].backend;
@@ -105,8 +106,9 @@ static int check_backends(struct experiment *e)
                     e->script, e->line, e->name, b->name, reason);
             return EXIT_UNAVAILABLE;
         }
-        if (kept == i || e->points[kept - 1].backend != b)
+        if (b != skipped)
             fprintf(stderr, "%s: skipping backend '%s' (optional): %s\n", e->name, b->name, reason);
+        skipped = b;
     }
     e->count = kept;
     return EXIT_OK;
