@@ -160,10 +160,6 @@ local function impls_for(where, exp, decl, backends, backend, op)
   local list = is_list(want) and want or { want }
   local out = {}
   for _, name in ipairs(list) do
-    if type(name) ~= "string" then
-      fail(where, "experiment '%s': field 'impl' must be a string, a list of strings or a table keyed by op, got %s",
-           exp, describe(name))
-    end
     local anywhere = false
     for _, b in ipairs(backends) do
       for _, s in ipairs(backend_info(b).ops[op] or {}) do
@@ -181,18 +177,28 @@ local function impls_for(where, exp, decl, backends, backend, op)
   return out
 end
 
+-- Checks the shape of field impl, before any point is expanded: a name, a
+-- list of names, or a table from op to either.
 local function check_impl_table(where, exp, decl)
   local impl = decl.impl
+  local function names(v)
+    for _, name in ipairs(is_list(v) and v or { v }) do
+      if type(name) ~= "string" then
+        fail(where, "experiment '%s': field 'impl' must be a string, a list of strings or a table keyed by op, got %s",
+             exp, describe(name))
+      end
+    end
+  end
   if type(impl) == "table" and not is_list(impl) then
-    for k in pairs(impl) do
+    for k, v in pairs(impl) do
       if not choice(registry.ops)(k) then
         fail(where, "experiment '%s': field 'impl' is keyed by op, and '%s' is not one (valid: %s)",
              exp, tostring(k), table.concat(registry.ops, ", "))
       end
+      names(v)
     end
-  elseif impl ~= nil and type(impl) ~= "string" and not is_list(impl) then
-    fail(where, "experiment '%s': field 'impl' must be a string, a list of strings or a table keyed by op, got %s",
-         exp, describe(impl))
+  elseif impl ~= nil then
+    names(impl)
   end
 end
 
