@@ -123,6 +123,19 @@ static void add_fact(void *ctx, const char *key, const char *value)
         out->failed_writes++;
 }
 
+/* Removes what is still a temporary file and frees the provenance, so
+ * that the files on disk stay as they were. */
+static void discard_outputs(struct outputs *out)
+{
+    if (out->samples)
+        csv_out_abort(out->samples);
+    if (out->summary)
+        csv_out_abort(out->summary);
+    provenance_free(out->prov);
+    out->samples = out->summary = NULL;
+    out->prov = NULL;
+}
+
 /* Opens the three outputs; on failure closes what was opened. */
 static int open_outputs(struct outputs *out, const struct experiment *e, const struct run_options *o,
                         const char *dir, char *err, size_t errlen)
@@ -140,11 +153,7 @@ static int open_outputs(struct outputs *out, const struct experiment *e, const s
         csv_out_row(out->samples, samples_header, SAMPLES_COLUMNS) ||
         csv_out_row(out->summary, summary_header, SUMMARY_COLUMNS) ||
         provenance_add_host(out->prov) || provenance_add_script(out->prov, e->script, err, errlen)) {
-        if (out->samples)
-            csv_out_abort(out->samples);
-        if (out->summary)
-            csv_out_abort(out->summary);
-        provenance_free(out->prov);
+        discard_outputs(out);
         if (!err[0])
             snprintf(err, errlen, "cannot start the output files in %s", dir);
         return -1;
@@ -158,28 +167,27 @@ static int open_outputs(struct outputs *out, const struct experiment *e, const s
     return 0;
 }
 
-/* Commits all three files when some point was measured, else aborts them. */
+/* Commits all three files when some point was measured, else aborts them.
+ * A file whose commit is not reached is aborted, never left as PATH.tmp. */
 static int close_outputs(struct outputs *out, const char *dir, long measured, char *err, size_t errlen)
 {
     char path[4200];
     int status = 0;
-    if (measured == 0 || out->failed_writes) {
-        csv_out_abort(out->samples);
-        csv_out_abort(out->summary);
-        if (out->failed_writes)
-            status = -1, snprintf(err, errlen, "writing the results in %s failed", dir);
-    } else {
+    if (out->failed_writes)
+        status = -1, snprintf(err, errlen, "writing the results in %s failed", dir);
+    if (status == 0 && measured > 0) {
         snprintf(path, sizeof path, "%s/provenance.csv", dir);
-        if (provenance_write(out->prov, path, err, errlen) != 0) {
-            csv_out_abort(out->samples);
-            csv_out_abort(out->summary);
-            status = -1;
-        } else if (csv_out_commit(out->samples, err, errlen) ||
-                   csv_out_commit(out->summary, err, errlen)) {
-            status = -1;
+        status = provenance_write(out->prov, path, err, errlen);
+        if (status == 0) {
+            status = csv_out_commit(out->samples, err, errlen);
+            out->samples = NULL; /* freed by the commit, whatever it returned */
+        }
+        if (status == 0) {
+            status = csv_out_commit(out->summary, err, errlen);
+            out->summary = NULL;
         }
     }
-    provenance_free(out->prov);
+    discard_outputs(out);
     return status;
 }
 
@@ -244,9 +252,7 @@ int run_experiment(const struct experiment *e, const struct run_options *o)
     for (size_t i = 0; i < e->count && code != EXIT_INTERRUPTED; i++)
         code = run_exit_worse(code, run_point(e, i, &out, &pr, &measured));
     if (code == EXIT_INTERRUPTED) {
-        csv_out_abort(out.samples);
-        csv_out_abort(out.summary);
-        provenance_free(out.prov);
+        discard_outputs(&out);
         fprintf(stderr, "\nrunner: interrupted; %s left as it was\n", dir);
         return code;
     }
