@@ -32,7 +32,11 @@ OPT      = -O2 -g -march=$(ARCH)
 CPPFLAGS = -Ikernels -Irunner -I$(BUILD)/gen $(PKGS_CFLAGS) -DFLOPBENCH_CUDA=$(CUDA)
 CFLAGS   = -std=c11 $(OPT) $(WARN) -fno-strict-aliasing
 KERNEL_CFLAGS = -O3 -g -march=$(ARCH) -std=c11 $(WARN)
-NVFLAGS  = -O3 -std=c++17 -Ikernels -gencode arch=compute_90,code=sm_90 \
+# Hopper machine code as sm_90a (sm_90 plus the Hopper-only instructions,
+# wgmma, that the f32 fused kernel uses; it runs on every compute capability
+# 9.0 GPU: H100, H200), and compute_90 PTX that newer GPUs compile at load
+# (without wgmma: kernels/cuda/fused.cu then takes its mma.sync kernel).
+NVFLAGS  = -O3 -std=c++17 -Ikernels -I$(BUILD)/gen -gencode arch=compute_90a,code=sm_90a \
            -gencode arch=compute_90,code=compute_90 -Xcompiler -Wall,-Wextra
 ifeq ($(SAN),1)
 CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -98,6 +102,12 @@ $(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
 $(BUILD)/gen/lua_embedded.c: $(LUA_SRC) tools/embed.sh
 	@mkdir -p $(dir $@)
 	$(call say,EMBED,$(LUA_SRC))tools/embed.sh $(LUA_SRC) > $@.tmp && mv $@.tmp $@
+
+# The wgmma wrappers, one for each tile width (tools/gen_wgmma.sh says why).
+$(BUILD)/gen/wgmma_tf32.inc: tools/gen_wgmma.sh
+	@mkdir -p $(dir $@)
+	$(call say,GEN,$@)tools/gen_wgmma.sh > $@.tmp && mv $@.tmp $@
+$(BUILD)/obj/kernels/cuda/fused.o: $(BUILD)/gen/wgmma_tf32.inc
 
 # Rewritten only when the commit changes, so that nothing else relinks.
 $(BUILD)/gen/version.c: FORCE

@@ -204,9 +204,12 @@ static int cuda_setup(const struct kernel_point *p, void **state, char *err)
 static void cuda_describe(const struct kernel_point *p, kernel_fact_fn fact, void *ctx)
 {
     gpu_describe(p, fact, ctx);
-    fact(ctx, "cuda_fused_units",
-         "fused: f64 DMMA (mma.m16n8k8.f64), f32 3xTF32 (mma.m16n8k8.tf32 on hi/lo halves); "
-         "fused_simt: FFMA/DFMA");
+    char units[160];
+    snprintf(units, sizeof units,
+             "fused: f64 DMMA (mma.m16n8k8.f64), f32 3xTF32 (%s on hi/lo halves); "
+             "fused_simt: FFMA/DFMA",
+             fused_f32_tensor_path());
+    fact(ctx, "cuda_fused_units", units);
 }
 
 extern "C" const struct kernel_backend backend_cuda = {

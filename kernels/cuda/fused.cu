@@ -18,9 +18,13 @@
  * fills the GPU's last wave best (cluster_pick). simt: the rows are split
  * over the 8 warps too. Partial sums meet through shared memory, in a fixed
  * order (reduce.cuh). */
+#include <limits.h>
 #include <stdint.h>
 
+#include <utility>
+
 #include "fused.cuh"
+#include "gpu_common.cuh"
 #include "reduce.cuh"
 
 /* d += A B for one m16n8k8 f64 tile (sm_90; Hopper added the m16n8 f64
@@ -214,6 +218,209 @@ fused_tf32_kernel(const float *__restrict__ u, const float *__restrict__ v,
     tensor_finish<float, J, TW>(acc, bsum, out, col0, n);
 }
 
+/* One step of the row-sum butterfly over lane bit `mask`: with M = M0 / 2,
+ * a lane keeps the half of its M0 sums picked by its bit and adds its
+ * partner's copy of it (M0 / 2 shuffles); with M = M0 (odd M0) every sum is
+ * added to the partner's (M0 shuffles), and only the lane whose bit is 0
+ * still owns the result. */
+template <int M0, int M, int P>
+__device__ __forceinline__ void butterfly_step(float (&s)[P], int lane, int mask, int *base,
+                                               bool *owner)
+{
+    const bool up = lane & mask;
+    if constexpr (M == M0) {
+#pragma unroll
+        for (int k = 0; k < M0; k++)
+            s[k] += __shfl_xor_sync(0xffffffffu, s[k], mask);
+        *owner = *owner && !up;
+    } else {
+#pragma unroll
+        for (int k = 0; k < M; k++) {
+            const float send = up ? s[k] : s[k + M], keep = up ? s[k + M] : s[k];
+            s[k] = keep + __shfl_xor_sync(0xffffffffu, send, mask);
+        }
+        *base += up ? M : 0;
+    }
+}
+
+/* f32 on Hopper's warpgroup tensor instructions (wgmma, sm_90a only): the
+ * same 3xTF32 sums, at the tensor cores' full rate. mma.sync above reaches
+ * about half of it on an H100 (17 us at n = 20000, where 100x materialized
+ * needs <= 10.7 us). One wgmma.m64nNk8 of a warpgroup (4 warps) takes A,
+ * 64 x 8 = 512 values of u (4 a thread, from registers: any one-to-one
+ * placement will do, as above), and B, N columns of 8 rows holding v_j (hi
+ * or lo) from shared memory, set once; so a chunk of 512 rows costs three
+ * wgmmas (lo*hi, hi*lo, hi*hi) into one accumulator of 64 x N floats.
+ *
+ * A block is FW_GROUPS warpgroups on one tile of N columns and every row:
+ * warpgroup g takes chunks g, g + FW_GROUPS, ... Two accumulators in flight
+ * an SM, because one warpgroup's wgmmas into the same accumulator wait on
+ * each other (one alone ran at about 60% of the tensor rate at N = 152).
+ * Each thread keeps FW_AHEAD chunks of u loading while the tensor cores
+ * work, and A in two register sets, so that the next chunk's wgmmas are
+ * issued while the last one's run (wait_group 1). N is chosen per n so that
+ * the blocks fill the SMs evenly (fused_wgmma_width): at n = 20000 on 132
+ * SMs, 132 tiles of 152 columns. No cluster, no atomics: a block writes its
+ * own columns, summed in a fixed order. */
+#define FW_GROUPS 2
+#define FW_THREADS (128 * FW_GROUPS)
+#define FW_AHEAD 4 /* even: chunk k uses A register set k % 2 */
+#define FW_ROWS 512 /* rows of u in one wgmma: 64 x 8 */
+
+#if defined(__CUDA_ARCH_FEAT_SM90_ALL)
+#include "wgmma_tf32.inc"
+
+__device__ __forceinline__ void wgmma_fence() { asm volatile("wgmma.fence.sync.aligned;\n" ::: "memory"); }
+__device__ __forceinline__ void wgmma_commit() { asm volatile("wgmma.commit_group.sync.aligned;\n" ::: "memory"); }
+template <int K> __device__ __forceinline__ void wgmma_wait()
+{
+    asm volatile("wgmma.wait_group.sync.aligned %0;\n" ::"n"(K) : "memory");
+}
+
+/* Ties each register of d to this point: code after it cannot read d before
+ * the wgmma_wait above it (the compiler does not know that wgmma writes its
+ * registers late). */
+template <int R> __device__ __forceinline__ void wgmma_settle(float (&d)[R])
+{
+#pragma unroll
+    for (int i = 0; i < R; i++)
+        asm volatile("" : "+f"(d[i])::"memory");
+}
+
+/* The shared-memory descriptor of a B tile with no swizzle: the tile is
+ * core matrices of 8 rows (columns j of B) x 16 bytes (4 values of k), the
+ * two along k 128 bytes apart (leading offset), the next 8 columns 256 bytes
+ * on (stride offset). Addresses and offsets are in 16-byte units. */
+__device__ __forceinline__ uint64_t wgmma_desc(const void *tile)
+{
+    const uint32_t a = (uint32_t)__cvta_generic_to_shared(tile);
+    return (uint64_t)((a & 0x3ffff) >> 4) | (uint64_t)(128 >> 4) << 16 | (uint64_t)(256 >> 4) << 32;
+}
+#endif
+
+/* Thread t's 4 values of chunk c of u (rows past n read as 0); 0 for a
+ * chunk past the last. */
+__device__ __forceinline__ float4 u_chunk(const float *__restrict__ u, long n, long c, long chunks,
+                                          int t)
+{
+    const long i = c * FW_ROWS + t * 4;
+    if (c >= chunks)
+        return make_float4(0.0f, 0.0f, 0.0f, 0.0f);
+    if (i + 4 <= n)
+        return __ldg(reinterpret_cast<const float4 *>(u + i));
+    float r[4];
+#pragma unroll
+    for (int e = 0; e < 4; e++)
+        r[e] = i + e < n ? __ldg(u + i + e) : 0.0f;
+    return make_float4(r[0], r[1], r[2], r[3]);
+}
+
+template <int N>
+__global__ void __launch_bounds__(FW_THREADS, 1)
+fused_wgmma_kernel(const float *__restrict__ u, const float *__restrict__ v,
+                   float *__restrict__ out, long n)
+{
+#if defined(__CUDA_ARCH_FEAT_SM90_ALL)
+    constexpr int R = N / 2; /* accumulator registers a thread */
+    __shared__ __align__(128) uint32_t b_hi[N * 8], b_lo[N * 8];
+    __shared__ float wsum[4 * FW_GROUPS][N];
+    const int group = threadIdx.x >> 7, t = threadIdx.x & 127;
+    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+    const long col0 = (long)blockIdx.x * N, chunks = (n + FW_ROWS - 1) / FW_ROWS;
+    constexpr int STEP = FW_GROUPS * FW_AHEAD;
+
+    /* The first chunks start loading before B is set up. */
+    float4 raw[FW_AHEAD];
+#pragma unroll
+    for (int k = 0; k < FW_AHEAD; k++)
+        raw[k] = u_chunk(u, n, group + (long)k * FW_GROUPS, chunks, t);
+
+    /* B: row j % 8 of core matrix (j / 8, k / 4) holds v_j for k = 0..7. */
+    for (int j = threadIdx.x; j < N; j += FW_THREADS) {
+        uint32_t hi, lo;
+        tf32_split(col0 + j < n ? __ldg(v + col0 + j) : 0.0f, hi, lo);
+        const int w = (j >> 3) * 64 + (j & 7) * 4; /* in 4-byte words */
+#pragma unroll
+        for (int e = 0; e < 8; e++) {
+            const int at = w + (e >> 2) * 32 + (e & 3);
+            b_hi[at] = hi;
+            b_lo[at] = lo;
+        }
+    }
+    /* wgmma reads shared memory through the async proxy. */
+    asm volatile("fence.proxy.async.shared::cta;\n" ::: "memory");
+    __syncthreads();
+    const uint64_t d_hi = wgmma_desc(b_hi), d_lo = wgmma_desc(b_lo);
+
+    float acc[R];
+#pragma unroll
+    for (int i = 0; i < R; i++)
+        acc[i] = 0.0f;
+    uint32_t a_hi[2][4], a_lo[2][4];
+    for (long c = group; c < chunks; c += STEP) {
+#pragma unroll
+        for (int k = 0; k < FW_AHEAD; k++) {
+            const long ck = c + (long)k * FW_GROUPS;
+            if (ck >= chunks) /* the same for the whole warpgroup */
+                break;
+            const int b = k & 1;
+            tf32_split(raw[k].x, a_hi[b][0], a_lo[b][0]);
+            tf32_split(raw[k].y, a_hi[b][1], a_lo[b][1]);
+            tf32_split(raw[k].z, a_hi[b][2], a_lo[b][2]);
+            tf32_split(raw[k].w, a_hi[b][3], a_lo[b][3]);
+            raw[k] = u_chunk(u, n, ck + STEP, chunks, t);
+            wgmma_fence();
+            wgmma_tf32<N>::mma(acc, a_lo[b], d_hi);
+            wgmma_tf32<N>::mma(acc, a_hi[b], d_lo);
+            wgmma_tf32<N>::mma(acc, a_hi[b], d_hi);
+            wgmma_commit();
+            wgmma_wait<1>(); /* the chunk before is done: its A set is free */
+        }
+    }
+    wgmma_wait<0>();
+    wgmma_settle(acc);
+
+    /* Accumulator layout (PTX ISA, wgmma D, m64nNk8 .f32): warp w of the
+     * group holds rows 16 w + lane / 4 and that + 8; acc[4 i + e] and
+     * acc[4 i + 2 + e] are column 8 i + 2 (lane % 4) + e of those rows. Sum
+     * the two rows, then over the 8 lanes of each lane % 4 (lane bits 2, 3,
+     * 4), halving the values a lane keeps at each step where their count is
+     * even: lane keeps the sums of [base, base + m) of its pair index
+     * p = 2 i + e. */
+    constexpr int P = N / 4;
+    float s[P];
+#pragma unroll
+    for (int i = 0; i < N / 8; i++) {
+        s[2 * i] = acc[4 * i] + acc[4 * i + 2];
+        s[2 * i + 1] = acc[4 * i + 1] + acc[4 * i + 3];
+    }
+    int base = 0;
+    bool owner = true; /* one lane of each set that ends with equal sums writes */
+    constexpr int M1 = P % 2 ? P : P / 2, M2 = M1 % 2 ? M1 : M1 / 2, M3 = M2 % 2 ? M2 : M2 / 2;
+    butterfly_step<P, M1>(s, lane, 4, &base, &owner);
+    butterfly_step<M1, M2>(s, lane, 8, &base, &owner);
+    butterfly_step<M2, M3>(s, lane, 16, &base, &owner);
+    if (owner)
+#pragma unroll
+        for (int k = 0; k < M3; k++) {
+            const int p = base + k;
+            wsum[warp][8 * (p >> 1) + 2 * (lane & 3) + (p & 1)] = s[k];
+        }
+    __syncthreads();
+    for (int j = threadIdx.x; j < N; j += FW_THREADS) {
+        if (col0 + j >= n)
+            break;
+        float sum = wsum[0][j];
+#pragma unroll
+        for (int w = 1; w < 4 * FW_GROUPS; w++)
+            sum += wsum[w][j];
+        out[col0 + j] = sum;
+    }
+#else
+    __trap(); /* built without sm_90a: fused_launch does not launch it */
+#endif
+}
+
 /* CUDA cores: each lane owns C adjacent columns (v in registers) and every
  * lane of the warp reads the same u values (one broadcast 16-byte load
  * gives VU rows), so each load feeds VU * C fused multiply-adds. */
@@ -284,6 +491,65 @@ static unsigned cluster_for(long chunks, long least)
     return cl;
 }
 
+/* fused_wgmma_kernel<8 (k + 1)> for k = 0..31. */
+typedef void (*fused_wgmma_fn)(const float *, const float *, float *, long);
+template <int... I>
+static fused_wgmma_fn wgmma_kernel_at(int k, std::integer_sequence<int, I...>)
+{
+    static const fused_wgmma_fn at[] = { fused_wgmma_kernel<8 * (I + 1)>... };
+    return at[k];
+}
+
+/* True where the code loaded for this GPU holds wgmma. The Makefile builds
+ * Hopper machine code for sm_90a alone (and compute_90 PTX), so binary
+ * version 90 is that code; a newer GPU runs the PTX, built without wgmma,
+ * and gets the mma.sync kernel. */
+static bool fused_wgmma_built(void)
+{
+    static int built = -1;
+    if (built < 0) {
+        cudaFuncAttributes a;
+        if (cudaFuncGetAttributes(&a, fused_wgmma_kernel<8>) != cudaSuccess) {
+            (void)cudaGetLastError();
+            built = 0;
+        } else {
+            built = a.binaryVersion == 90;
+        }
+    }
+    return built == 1;
+}
+
+/* The tile width (a multiple of 8 up to 256) that spreads the blocks most
+ * evenly over the SMs: the fewest columns on the busiest SM, ceil(ceil(n /
+ * w) / sms) w; the wider on a tie (fewer blocks, fewer reads of u). */
+static int fused_wgmma_width(long n, int sms)
+{
+    int best = 256;
+    long best_cols = LONG_MAX;
+    for (int w = 256; w >= 8; w -= 8) {
+        const long blocks = (n + w - 1) / w, cols = (blocks + sms - 1) / sms * w;
+        if (cols < best_cols) {
+            best_cols = cols;
+            best = w;
+        }
+    }
+    return best;
+}
+
+static cudaError_t fused_wgmma_launch(const float *u, const float *v, float *out, long n,
+                                      cudaStream_t stream)
+{
+    const int w = fused_wgmma_width(n, gpu_sm_count());
+    const fused_wgmma_fn kernel = wgmma_kernel_at(w / 8 - 1, std::make_integer_sequence<int, 32>{});
+    kernel<<<(unsigned)((n + w - 1) / w), FW_THREADS, 0, stream>>>(u, v, out, n);
+    return cudaGetLastError();
+}
+
+const char *fused_f32_tensor_path(void)
+{
+    return fused_wgmma_built() ? "wgmma.m64nNk8.tf32 (sm_90a)" : "mma.sync.m16n8k8.tf32";
+}
+
 cudaError_t fused_launch(const double *x, const double *y, double *out, long n, int axis,
                          enum fused_unit unit, cudaStream_t stream)
 {
@@ -311,6 +577,8 @@ cudaError_t fused_launch(const float *x, const float *y, float *out, long n, int
     const float *u = axis == 0 ? x : y, *v = axis == 0 ? y : x;
     if (!aligned16(u) || !aligned16(v))
         return cudaErrorMisalignedAddress;
+    if (unit == FUSED_TENSOR && fused_wgmma_built())
+        return fused_wgmma_launch(u, v, out, n, stream);
     if (unit == FUSED_TENSOR) {
         /* At least 4 chunks of 128 rows a block; the cluster size that
          * fills the last wave best (reduce.cuh, cluster_pick). */

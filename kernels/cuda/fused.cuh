@@ -9,8 +9,9 @@
 /* How the products are formed. */
 enum fused_unit {
     FUSED_TENSOR, /* f64: DMMA (mma.m16n8k8.f64, sm_90), IEEE products and sums;
-                   * f32: mma.m16n8k8.tf32 three times on hi/lo halves
-                   * (the "3xTF32" split: float32 accuracy) */
+                   * f32: TF32 products three times on hi/lo halves (the
+                   * "3xTF32" split: float32 accuracy), by wgmma where the
+                   * build has sm_90a code for this GPU, else by mma.sync */
     FUSED_SIMT,   /* FFMA / DFMA on the CUDA cores */
 };
 
@@ -20,5 +21,8 @@ cudaError_t fused_launch(const float *x, const float *y, float *out, long n, int
                          enum fused_unit unit, cudaStream_t stream);
 cudaError_t fused_launch(const double *x, const double *y, double *out, long n, int axis,
                          enum fused_unit unit, cudaStream_t stream);
+
+/* How f32 FUSED_TENSOR forms its products on this GPU (for provenance). */
+const char *fused_f32_tensor_path(void);
 
 #endif
