@@ -106,6 +106,13 @@ double kernel_flops(const struct kernel_point *p);
  * (the n x n product written once and read once); fused outer_sum 3sn. */
 double kernel_bytes(const struct kernel_point *p);
 
+#if FLOPBENCH_CUDA
+/* Test hook of the cuda backend (kernels/cuda/fused.cu): 0 makes its f32
+ * fused kernel use mma.sync where it would use wgmma (what a GPU without
+ * sm_90a code runs); 1 undoes it. */
+void fused_allow_wgmma(int on);
+#endif
+
 #ifdef __cplusplus
 }
 #endif

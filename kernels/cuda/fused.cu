@@ -9,15 +9,18 @@
  *   B holds v_j in column j for every k, so D[r][j] += sum_k A[r][k] v_j:
  *   each product u_i v_j is formed once in the tensor core and summed in
  *   float64. Summing D over its rows gives the column sums.
- * - tensor, f32: the same with mma.m16n8k8.tf32, but TF32 keeps 10 bits of mantissa, so each operand is split into
- *   hi = tf32(a) and lo = tf32(a - hi), and hi*hi + lo*hi + hi*lo are summed
- *   (the 3xTF32 scheme): float32 accuracy, 3 tensor-core products for each.
+ * - tensor, f32: the same in TF32, which keeps 10 bits of mantissa, so each
+ *   operand is split into hi = tf32(a) and lo = tf32(a - hi), and hi*hi +
+ *   lo*hi + hi*lo are summed (the 3xTF32 scheme): float32 accuracy, 3
+ *   tensor-core products for each. On Hopper by wgmma (sm_90a code), else by
+ *   mma.m16n8k8.tf32.
  * - simt: FFMA/DFMA, each lane owning C adjacent columns and broadcasting u.
- * Tensor kernels: the 8 warps of a block own different columns and walk the
- * same rows; the rows are split over the blocks of a cluster, whose size
- * fills the GPU's last wave best (cluster_pick). simt: the rows are split
- * over the 8 warps too. Partial sums meet through shared memory, in a fixed
- * order (reduce.cuh). */
+ * The DMMA and wgmma kernels give each block one tile of N columns and every
+ * row, N chosen per n so that the blocks spread evenly over the SMs
+ * (tile_width); its warps split the rows. The mma.sync f32 kernel and simt
+ * split the rows of a tile over the blocks of a cluster too (cluster_pick,
+ * cluster_for). Partial sums meet through shared memory, in a fixed order:
+ * the same result on every run. */
 #include <limits.h>
 #include <stdint.h>
 
@@ -29,7 +32,7 @@
 
 /* d += A B for one m16n8k8 f64 tile (sm_90; Hopper added the m16n8 f64
  * shapes beside Ampere's m8n8k4), B's two registers both b. */
-__device__ __forceinline__ void dmma(double (&d)[4], const double (&a)[4], double b)
+__device__ __forceinline__ void dmma(double *d, const double (&a)[4], double b)
 {
     asm("mma.sync.aligned.m16n8k8.row.col.f64.f64.f64.f64 {%0,%1,%2,%3}, {%4,%5,%6,%7}, "
         "{%8,%9}, {%0,%1,%2,%3};"
@@ -70,9 +73,9 @@ __device__ __forceinline__ void tf32_split(float x, uint32_t &hi, uint32_t &lo)
  * every row k, so the sum of D over its rows is v_j times the sum of all of
  * A, and any one-to-one placement of 128 values of u in A will do. */
 
-/* The tensor kernels: a block of COL_WARPS warps, warp w owning J tiles of
- * 8 columns (the block's TW = 8 J COL_WARPS columns), every warp of the
- * block walking the same rows, the block's share of the cluster's rows. So
+/* The f32 mma.sync kernel: a block of COL_WARPS warps, warp w owning J
+ * tiles of 8 columns (the block's TW = 8 J COL_WARPS columns), every warp of
+ * the block walking the same rows, the block's share of the cluster's rows. So
  * the 8 warps load the same u values and 7 of each 8 loads hit L1: with
  * each warp on its own rows (the first version) every load went to L2, and
  * the 100 MB (f64, n = 20000) that J = 4 columns a load made L2, not the
@@ -80,8 +83,8 @@ __device__ __forceinline__ void tf32_split(float x, uint32_t &hi, uint32_t &lo)
 #define FT_J 4
 #define FT_TW (8 * FT_J * COL_WARPS)
 
-/* Ends a tensor kernel: the warp's D tiles summed over their rows are the
- * block's sums of its columns, then the cluster's (cluster_finish). */
+/* Ends the mma.sync kernel: the warp's D tiles summed over their rows are
+ * the block's sums of its columns, then the cluster's (cluster_finish). */
 template <typename T, int J, int TW>
 __device__ __forceinline__ void tensor_finish(T (&acc)[J][4], T (&bsum)[TW], T *out, long col0,
                                               long n)
@@ -110,49 +113,130 @@ __device__ __forceinline__ void block_slice(long chunks, long *lo, long *hi)
     *hi = min(chunks, *lo + len);
 }
 
-/* f64 on DMMA: u in chunks of 128 rows, 4 a lane. */
-__global__ void __launch_bounds__(COL_THREADS)
+/* One step of the row-sum butterfly over lane bit `mask`: with M = M0 / 2,
+ * a lane keeps the half of its M0 sums picked by its bit and adds its
+ * partner's copy of it (M0 / 2 shuffles); with M = M0 (odd M0) every sum is
+ * added to the partner's (M0 shuffles), and only the lane whose bit is 0
+ * still owns the result. */
+template <int M0, int M, typename T, int P>
+__device__ __forceinline__ void butterfly_step(T (&s)[P], int lane, int mask, int *base,
+                                               bool *owner)
+{
+    const bool up = lane & mask;
+    if constexpr (M == M0) {
+#pragma unroll
+        for (int k = 0; k < M0; k++)
+            s[k] += __shfl_xor_sync(0xffffffffu, s[k], mask);
+        *owner = *owner && !up;
+    } else {
+#pragma unroll
+        for (int k = 0; k < M; k++) {
+            const T send = up ? s[k] : s[k + M], keep = up ? s[k + M] : s[k];
+            s[k] = keep + __shfl_xor_sync(0xffffffffu, send, mask);
+        }
+        *base += up ? M : 0;
+    }
+}
+
+/* The sums over a warp's 16 rows of an accumulator in the m16n8 layout
+ * (mma.sync's D, and each warp's rows of wgmma's D; PTX ISA): acc[4 i + e]
+ * and acc[4 i + 2 + e] are column 8 i + 2 (lane % 4) + e of rows lane / 4
+ * and lane / 4 + 8. Adds the two rows, then the 8 lanes of each lane % 4
+ * (lane bits 2, 3, 4), a lane keeping half of its sums at each step where
+ * their count is even (fewer shuffles). Writes sums[0..N), the same order of
+ * additions on every run. */
+template <typename T, int N>
+__device__ __forceinline__ void warp_column_sums(const T (&acc)[N / 2], T *sums, int lane)
+{
+    constexpr int P = N / 4; /* a lane's pairs of rows, p = 2 i + e */
+    constexpr int M1 = P % 2 ? P : P / 2, M2 = M1 % 2 ? M1 : M1 / 2, M3 = M2 % 2 ? M2 : M2 / 2;
+    T s[P];
+#pragma unroll
+    for (int i = 0; i < N / 8; i++) {
+        s[2 * i] = acc[4 * i] + acc[4 * i + 2];
+        s[2 * i + 1] = acc[4 * i + 1] + acc[4 * i + 3];
+    }
+    int base = 0;     /* the lane keeps the sums of pairs [base, base + M3) */
+    bool owner = true; /* of lanes left with equal sums, the one that writes them */
+    butterfly_step<P, M1>(s, lane, 4, &base, &owner);
+    butterfly_step<M1, M2>(s, lane, 8, &base, &owner);
+    butterfly_step<M2, M3>(s, lane, 16, &base, &owner);
+    if (owner)
+#pragma unroll
+        for (int k = 0; k < M3; k++) {
+            const int p = base + k;
+            sums[8 * (p >> 1) + 2 * (lane & 3) + (p & 1)] = s[k];
+        }
+}
+
+/* f64 on DMMA. A block of COL_WARPS warps on one tile of N = 8 J columns
+ * and every row; warp w takes the chunks of 128 rows w, w + COL_WARPS, ...
+ * (4 values of u a lane, the next chunk loading while this one's J DMMAs
+ * run) into J accumulator tiles of its own. N is chosen per n so that the
+ * blocks fill the SMs evenly (tile_width): at n = 20000 on 132 SMs, 132
+ * tiles of 152 columns. No cluster: a block sums its 8 warps' column sums
+ * in a fixed order and writes its own columns.
+ * On the H100 at n = 20000: 16.6 us a call; without the next chunk in
+ * flight 18.8-19.1 us, and with it prefetched to L1 instead 17.3-19.4 us. */
+#define FD_JMAX 19 /* 5 J + 8 doubles of registers a lane: at J = 19, ptxas spills 16 bytes */
+
+/* Lane's 4 values of chunk c of u (rows past n read as 0). */
+__device__ __forceinline__ void u_chunk128(const double *__restrict__ u, long n, long c,
+                                           long chunks, int lane, double (&a)[4])
+{
+    const long i = c * 128 + lane * 2;
+    if (c < chunks && i + 66 <= n) {
+        double w[2];
+        load_vec(u + i, w);
+        a[0] = w[0], a[1] = w[1];
+        load_vec(u + i + 64, w);
+        a[2] = w[0], a[3] = w[1];
+        return;
+    }
+#pragma unroll
+    for (int r = 0; r < 4; r++) {
+        const long k = i + (r >> 1) * 64 + (r & 1);
+        a[r] = c < chunks && k < n ? __ldg(u + k) : 0.0;
+    }
+}
+
+template <int J>
+__global__ void __launch_bounds__(COL_THREADS, 1)
 fused_dmma_kernel(const double *__restrict__ u, const double *__restrict__ v,
                   double *__restrict__ out, long n)
 {
-    constexpr int J = FT_J, TW = FT_TW;
-    __shared__ double bsum[TW];
-    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, g = lane >> 2;
-    const long col0 = (long)blockIdx.x * TW;
-    double b[J], acc[J][4];
+    constexpr int N = 8 * J;
+    __shared__ double wsum[COL_WARPS][N];
+    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+    const long col0 = (long)blockIdx.x * N, chunks = (n + 127) / 128;
+    double a[4], b[J], acc[4 * J];
 #pragma unroll
     for (int t = 0; t < J; t++) {
-        const long j = col0 + warp * 8 * J + t * 8 + g;
+        const long j = col0 + 8 * t + (lane >> 2); /* B's column for this lane */
         b[t] = j < n ? __ldg(v + j) : 0.0;
-        acc[t][0] = acc[t][1] = acc[t][2] = acc[t][3] = 0.0;
+        acc[4 * t] = acc[4 * t + 1] = acc[4 * t + 2] = acc[4 * t + 3] = 0.0;
     }
-    long lo, hi;
-    block_slice((n + 127) / 128, &lo, &hi);
-    const long full = min(hi, n / 128); /* chunks wholly inside [0, n) */
-    long c = lo;
+    u_chunk128(u, n, warp, chunks, lane, a);
 #pragma unroll 1
-    for (; c < full; c++) {
-        double a[4], w[2];
-        load_vec(u + c * 128 + lane * 2, w);
-        a[0] = w[0], a[1] = w[1];
-        load_vec(u + c * 128 + 64 + lane * 2, w);
-        a[2] = w[0], a[3] = w[1];
+    for (long c = warp; c < chunks; c += COL_WARPS) {
+        double next[4];
+        u_chunk128(u, n, c + COL_WARPS, chunks, lane, next);
 #pragma unroll
         for (int t = 0; t < J; t++)
-            dmma(acc[t], a, b[t]);
-    }
-    for (; c < hi; c++) {
-        double a[4];
+            dmma(acc + 4 * t, a, b[t]);
 #pragma unroll
-        for (int r = 0; r < 4; r++) {
-            const long i = c * 128 + (r >> 1) * 64 + lane * 2 + (r & 1);
-            a[r] = i < n ? __ldg(u + i) : 0.0; /* rows past n add nothing */
-        }
-#pragma unroll
-        for (int t = 0; t < J; t++)
-            dmma(acc[t], a, b[t]);
+        for (int r = 0; r < 4; r++)
+            a[r] = next[r];
     }
-    tensor_finish<double, J, TW>(acc, bsum, out, col0, n);
+    warp_column_sums<double, N>(acc, wsum[warp], lane);
+    __syncthreads();
+    for (int j = threadIdx.x; j < N && col0 + j < n; j += COL_THREADS) {
+        double sum = wsum[0][j];
+#pragma unroll
+        for (int w = 1; w < COL_WARPS; w++)
+            sum += wsum[w][j];
+        out[col0 + j] = sum;
+    }
 }
 
 /* f32 on TF32 tensor cores, 3 products per pair (hi*hi + lo*hi + hi*lo):
@@ -216,31 +300,6 @@ fused_tf32_kernel(const float *__restrict__ u, const float *__restrict__ v,
         }
     }
     tensor_finish<float, J, TW>(acc, bsum, out, col0, n);
-}
-
-/* One step of the row-sum butterfly over lane bit `mask`: with M = M0 / 2,
- * a lane keeps the half of its M0 sums picked by its bit and adds its
- * partner's copy of it (M0 / 2 shuffles); with M = M0 (odd M0) every sum is
- * added to the partner's (M0 shuffles), and only the lane whose bit is 0
- * still owns the result. */
-template <int M0, int M, int P>
-__device__ __forceinline__ void butterfly_step(float (&s)[P], int lane, int mask, int *base,
-                                               bool *owner)
-{
-    const bool up = lane & mask;
-    if constexpr (M == M0) {
-#pragma unroll
-        for (int k = 0; k < M0; k++)
-            s[k] += __shfl_xor_sync(0xffffffffu, s[k], mask);
-        *owner = *owner && !up;
-    } else {
-#pragma unroll
-        for (int k = 0; k < M; k++) {
-            const float send = up ? s[k] : s[k + M], keep = up ? s[k + M] : s[k];
-            s[k] = keep + __shfl_xor_sync(0xffffffffu, send, mask);
-        }
-        *base += up ? M : 0;
-    }
 }
 
 /* f32 on Hopper's warpgroup tensor instructions (wgmma, sm_90a only): the
@@ -380,32 +439,7 @@ fused_wgmma_kernel(const float *__restrict__ u, const float *__restrict__ v,
     wgmma_wait<0>();
     wgmma_settle(acc);
 
-    /* Accumulator layout (PTX ISA, wgmma D, m64nNk8 .f32): warp w of the
-     * group holds rows 16 w + lane / 4 and that + 8; acc[4 i + e] and
-     * acc[4 i + 2 + e] are column 8 i + 2 (lane % 4) + e of those rows. Sum
-     * the two rows, then over the 8 lanes of each lane % 4 (lane bits 2, 3,
-     * 4), halving the values a lane keeps at each step where their count is
-     * even: lane keeps the sums of [base, base + m) of its pair index
-     * p = 2 i + e. */
-    constexpr int P = N / 4;
-    float s[P];
-#pragma unroll
-    for (int i = 0; i < N / 8; i++) {
-        s[2 * i] = acc[4 * i] + acc[4 * i + 2];
-        s[2 * i + 1] = acc[4 * i + 1] + acc[4 * i + 3];
-    }
-    int base = 0;
-    bool owner = true; /* one lane of each set that ends with equal sums writes */
-    constexpr int M1 = P % 2 ? P : P / 2, M2 = M1 % 2 ? M1 : M1 / 2, M3 = M2 % 2 ? M2 : M2 / 2;
-    butterfly_step<P, M1>(s, lane, 4, &base, &owner);
-    butterfly_step<M1, M2>(s, lane, 8, &base, &owner);
-    butterfly_step<M2, M3>(s, lane, 16, &base, &owner);
-    if (owner)
-#pragma unroll
-        for (int k = 0; k < M3; k++) {
-            const int p = base + k;
-            wsum[warp][8 * (p >> 1) + 2 * (lane & 3) + (p & 1)] = s[k];
-        }
+    warp_column_sums<float, N>(acc, wsum[warp], lane);
     __syncthreads();
     for (int j = threadIdx.x; j < N; j += FW_THREADS) {
         if (col0 + j >= n)
@@ -491,13 +525,46 @@ static unsigned cluster_for(long chunks, long least)
     return cl;
 }
 
-/* fused_wgmma_kernel<8 (k + 1)> for k = 0..31. */
+/* The tile width (a multiple of 8, at most `most`) that spreads one block
+ * a tile most evenly over the SMs: the fewest columns on the busiest SM,
+ * ceil(ceil(n / w) / sms) w; the wider on a tie (fewer blocks, fewer reads
+ * of u). */
+static int tile_width(long n, int sms, int most)
+{
+    int best = most;
+    long best_cols = LONG_MAX;
+    for (int w = most; w >= 8; w -= 8) {
+        const long blocks = (n + w - 1) / w, cols = (blocks + sms - 1) / sms * w;
+        if (cols < best_cols) {
+            best_cols = cols;
+            best = w;
+        }
+    }
+    return best;
+}
+
+/* fused_dmma_kernel<k + 1> and fused_wgmma_kernel<8 (k + 1)>: the tile
+ * widths' instances, by k. */
+typedef void (*fused_dmma_fn)(const double *, const double *, double *, long);
 typedef void (*fused_wgmma_fn)(const float *, const float *, float *, long);
+template <int... I>
+static fused_dmma_fn dmma_kernel_at(int k, std::integer_sequence<int, I...>)
+{
+    static const fused_dmma_fn at[] = { fused_dmma_kernel<I + 1>... };
+    return at[k];
+}
 template <int... I>
 static fused_wgmma_fn wgmma_kernel_at(int k, std::integer_sequence<int, I...>)
 {
     static const fused_wgmma_fn at[] = { fused_wgmma_kernel<8 * (I + 1)>... };
     return at[k];
+}
+
+/* Test hook (fused.cuh): 0 makes the f32 tensor path take mma.sync. */
+static int wgmma_allowed = 1;
+extern "C" void fused_allow_wgmma(int on)
+{
+    wgmma_allowed = on != 0;
 }
 
 /* True where the code loaded for this GPU holds wgmma. The Makefile builds
@@ -516,30 +583,23 @@ static bool fused_wgmma_built(void)
             built = a.binaryVersion == 90;
         }
     }
-    return built == 1;
+    return built == 1 && wgmma_allowed;
 }
 
-/* The tile width (a multiple of 8 up to 256) that spreads the blocks most
- * evenly over the SMs: the fewest columns on the busiest SM, ceil(ceil(n /
- * w) / sms) w; the wider on a tie (fewer blocks, fewer reads of u). */
-static int fused_wgmma_width(long n, int sms)
+static cudaError_t fused_dmma_launch(const double *u, const double *v, double *out, long n,
+                                     cudaStream_t stream)
 {
-    int best = 256;
-    long best_cols = LONG_MAX;
-    for (int w = 256; w >= 8; w -= 8) {
-        const long blocks = (n + w - 1) / w, cols = (blocks + sms - 1) / sms * w;
-        if (cols < best_cols) {
-            best_cols = cols;
-            best = w;
-        }
-    }
-    return best;
+    const int w = tile_width(n, gpu_sm_count(), 8 * FD_JMAX);
+    const fused_dmma_fn kernel =
+        dmma_kernel_at(w / 8 - 1, std::make_integer_sequence<int, FD_JMAX>{});
+    kernel<<<(unsigned)((n + w - 1) / w), COL_THREADS, 0, stream>>>(u, v, out, n);
+    return cudaGetLastError();
 }
 
 static cudaError_t fused_wgmma_launch(const float *u, const float *v, float *out, long n,
                                       cudaStream_t stream)
 {
-    const int w = fused_wgmma_width(n, gpu_sm_count());
+    const int w = tile_width(n, gpu_sm_count(), 256);
     const fused_wgmma_fn kernel = wgmma_kernel_at(w / 8 - 1, std::make_integer_sequence<int, 32>{});
     kernel<<<(unsigned)((n + w - 1) / w), FW_THREADS, 0, stream>>>(u, v, out, n);
     return cudaGetLastError();
@@ -556,14 +616,8 @@ cudaError_t fused_launch(const double *x, const double *y, double *out, long n, 
     const double *u = axis == 0 ? x : y, *v = axis == 0 ? y : x;
     if (!aligned16(u) || !aligned16(v))
         return cudaErrorMisalignedAddress;
-    if (unit == FUSED_TENSOR) {
-        static int slots[8];
-        const long tiles = (n + FT_TW - 1) / FT_TW;
-        const unsigned cl = cluster_pick(fused_dmma_kernel, COL_THREADS, tiles, (n + 127) / 128,
-                                         4, slots);
-        return launch_cluster(fused_dmma_kernel, dim3((unsigned)tiles, cl, 1), dim3(COL_THREADS),
-                              stream, u, v, out, n);
-    }
+    if (unit == FUSED_TENSOR)
+        return fused_dmma_launch(u, v, out, n, stream);
     constexpr int C = 4;
     const long tiles = (n + 32 * C - 1) / (32 * C);
     const unsigned cl = cluster_for((n + 1) / 2, 32);

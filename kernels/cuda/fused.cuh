@@ -25,4 +25,8 @@ cudaError_t fused_launch(const double *x, const double *y, double *out, long n, 
 /* How f32 FUSED_TENSOR forms its products on this GPU (for provenance). */
 const char *fused_f32_tensor_path(void);
 
+/* For the tests: 0 makes f32 FUSED_TENSOR use its mma.sync kernel (what a
+ * GPU without sm_90a code runs) where it would use wgmma; 1 undoes it. */
+extern "C" void fused_allow_wgmma(int on);
+
 #endif

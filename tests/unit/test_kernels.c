@@ -13,12 +13,15 @@
 static const long cpu_sizes[] = { 1, 7, 1000, 1023, 2049, 0 };
 static const long gpu_sizes[] = { 1, 7, 1000, 1023, 4097, 0 };
 
+/* Said after each point's label while a test hook is on. */
+static const char *label_note = "";
+
 /* "openblas outer_sum fused f32 axis 0 n 7" into buf. */
 static const char *point_label(const struct kernel_backend *b, const struct kernel_point *p,
                                char *buf, size_t len)
 {
-    snprintf(buf, len, "%s %s %s %s axis %d n %ld", b->name, kernel_op_name(p->op), p->impl,
-             kernel_dtype_name(p->dtype), p->axis, p->n);
+    snprintf(buf, len, "%s %s %s %s axis %d n %ld%s", b->name, kernel_op_name(p->op), p->impl,
+             kernel_dtype_name(p->dtype), p->axis, p->n, label_note);
     return buf;
 }
 
@@ -88,6 +91,49 @@ static void test_backends(void)
         for (int op = 0; op < OP_COUNT; op++)
             test_op(all[i], (enum kernel_op)op);
     }
+}
+
+/* The GPU fused outer_sums at the sizes the sweeps reach, where their tiles
+ * are widest: n = 20000 (one tile an SM on an H100) and 40001 (two waves and
+ * a tail); every dtype and axis. Then the cuda backend's f32 fused on its
+ * mma.sync kernel, which a GPU without sm_90a code runs: on an H100 it is
+ * reached only through the test hook. */
+static void test_gpu_fused(void)
+{
+    static const long wide[] = { 20000, 40001, 0 };
+    const struct kernel_backend *const *all = kernel_backends();
+    for (int i = 0; all[i]; i++) {
+        char reason[KERNEL_ERR_LEN] = "";
+        if (!all[i]->gpu || !all[i]->available(reason))
+            continue; /* test_backends said why */
+        const char *const *impls = all[i]->impls[OP_OUTER_SUM];
+        for (int k = 0; impls && impls[k]; k++)
+            for (int dt = 0; dt < DTYPE_COUNT && kernel_impl_is_fused(impls[k]); dt++)
+                for (int axis = 0; axis < 2; axis++)
+                    for (int s = 0; wide[s]; s++) {
+                        struct kernel_point p = { .op = OP_OUTER_SUM, .dtype = (enum kernel_dtype)dt,
+                                                  .n = wide[s], .axis = axis, .impl = impls[k],
+                                                  .seed = 77 + (uint64_t)s };
+                        test_point(all[i], &p);
+                    }
+    }
+#if FLOPBENCH_CUDA
+    const struct kernel_backend *b = kernel_backend_find("cuda");
+    char reason[KERNEL_ERR_LEN] = "";
+    if (!b || !b->available(reason))
+        return;
+    static const long sizes[] = { 1, 7, 1000, 1023, 4097, 20000, 0 };
+    fused_allow_wgmma(0);
+    label_note = " (mma.sync kernel)";
+    for (int axis = 0; axis < 2; axis++)
+        for (int s = 0; sizes[s]; s++) {
+            struct kernel_point p = { .op = OP_OUTER_SUM, .dtype = DTYPE_F32, .n = sizes[s],
+                                      .axis = axis, .impl = "fused", .seed = 5 + (uint64_t)s };
+            test_point(b, &p);
+        }
+    label_note = "";
+    fused_allow_wgmma(1);
+#endif
 }
 
 /* A CPU backend refuses a bad impl, n = 0, an axis other than 0 or 1 and a
@@ -189,6 +235,7 @@ static void test_counts(void)
 int main(void)
 {
     test_backends();
+    test_gpu_fused();
     test_refusals("cpu");
     test_refusals("openblas");
     test_openblas_threads();
