@@ -202,6 +202,8 @@ void gpu_teardown(void *state)
         return;
     if (st->graph)
         cudaGraphExecDestroy(st->graph);
+    if (st->call_graph)
+        cudaGraphExecDestroy(st->call_graph);
     if (st->blas)
         cublasDestroy(st->blas);
     void *dev[] = { st->a, st->x, st->y, st->q, st->out, st->flush, st->blas_workspace };
@@ -369,18 +371,15 @@ int gpu_verify(void *state, struct kernel_check *check, char *err)
 /* ---------------------------------------------------------------------- */
 /* Timing. */
 
-/* Captures `iterations` calls into one executable graph, uploaded. */
-static int capture(struct gpu_state *st, long iterations, char *err)
+/* Captures `count` runs of fn on st's stream into *exec, an executable
+ * graph, uploaded. */
+static int capture_graph(struct gpu_state *st, gpu_call_fn fn, long count, cudaGraphExec_t *exec,
+                         char *err)
 {
-    if (st->graph) {
-        GPU_CHECK(cudaGraphExecDestroy(st->graph));
-        st->graph = NULL;
-        st->graph_iterations = 0;
-    }
     GPU_CHECK(cudaStreamBeginCapture(st->stream, cudaStreamCaptureModeThreadLocal));
     int status = KERNEL_OK;
-    for (long i = 0; i < iterations && status == KERNEL_OK; i++)
-        status = st->call(st, err);
+    for (long i = 0; i < count && status == KERNEL_OK; i++)
+        status = fn(st, err);
     cudaGraph_t graph = NULL;
     cudaError_t e = cudaStreamEndCapture(st->stream, &graph);
     if (status != KERNEL_OK) {
@@ -390,14 +389,42 @@ static int capture(struct gpu_state *st, long iterations, char *err)
     }
     if (e != cudaSuccess)
         return gpu_fail_cuda(err, __FILE__, __LINE__, "cudaStreamEndCapture(st->stream, &graph)", e);
-    e = cudaGraphInstantiate(&st->graph, graph, 0);
+    e = cudaGraphInstantiate(exec, graph, 0);
     cudaGraphDestroy(graph);
     if (e != cudaSuccess) {
-        st->graph = NULL;
-        return gpu_fail_cuda(err, __FILE__, __LINE__, "cudaGraphInstantiate(&st->graph, graph, 0)", e);
+        *exec = NULL;
+        return gpu_fail_cuda(err, __FILE__, __LINE__, "cudaGraphInstantiate(exec, graph, 0)", e);
     }
-    GPU_CHECK(cudaGraphUpload(st->graph, st->stream));
-    st->graph_iterations = iterations;
+    GPU_CHECK(cudaGraphUpload(*exec, st->stream));
+    return KERNEL_OK;
+}
+
+/* Captures `iterations` calls into st->graph. */
+static int capture(struct gpu_state *st, long iterations, char *err)
+{
+    if (st->graph) {
+        GPU_CHECK(cudaGraphExecDestroy(st->graph));
+        st->graph = NULL;
+        st->graph_iterations = 0;
+    }
+    int status = capture_graph(st, st->call, iterations, &st->graph, err);
+    if (status == KERNEL_OK)
+        st->graph_iterations = iterations;
+    return status;
+}
+
+int gpu_call_as_graph(struct gpu_state *st, gpu_call_fn launches, char *err)
+{
+    cudaStreamCaptureStatus capturing = cudaStreamCaptureStatusNone;
+    GPU_CHECK(cudaStreamIsCapturing(st->stream, &capturing));
+    if (capturing != cudaStreamCaptureStatusNone)
+        return launches(st, err);
+    if (!st->call_graph) {
+        int status = capture_graph(st, launches, 1, &st->call_graph, err);
+        if (status != KERNEL_OK)
+            return status;
+    }
+    GPU_CHECK(cudaGraphLaunch(st->call_graph, st->stream));
     return KERNEL_OK;
 }
 

@@ -63,6 +63,7 @@ struct gpu_state {
     cudaEvent_t start, stop;
     cudaGraphExec_t graph;            /* `graph_iterations` calls, captured once */
     long graph_iterations;
+    cudaGraphExec_t call_graph;       /* one call's launches (gpu_call_as_graph) */
     cublasHandle_t blas;              /* cublas backend only */
     void *blas_workspace;
     gpu_call_fn call;
@@ -79,6 +80,13 @@ int gpu_verify(void *state, struct kernel_check *check, char *err);
 int gpu_run(void *state, long iterations, double *seconds, char *err);
 void gpu_teardown(void *state);
 void gpu_describe(const struct kernel_point *p, kernel_fact_fn fact, void *ctx);
+
+/* Enqueues one call made of several launches (`launches`) as one CUDA graph
+ * launch: captured at the first call, then one submission a call instead of
+ * one a kernel, where the host's cost of a launch is more than the kernels'
+ * run. While the stream is being captured (a point with graph = true), it
+ * makes the launches themselves. */
+int gpu_call_as_graph(struct gpu_state *st, gpu_call_fn launches, char *err);
 
 /* The SM count of device 0 (for grid sizes); 132 if unknown. */
 int gpu_sm_count(void);
