@@ -332,7 +332,11 @@ end
 local function report_claim(r)
   local c = r.claim
   local value = r.value and string.format("%.2f [%.2f, %.2f] at N = %d", r.value, r.low, r.high, r.n)
-    or r.reason
+  if not value and r.diff_to then
+    value = string.format("difference %.3g s at N = %d, %.3g s at N = %d", r.diff_to.value, r.n,
+                          r.diff_from.value, r.n_from)
+  end
+  value = value or r.reason
   io.stderr:write(string.format("  claim %-22s %-14s %s (expected %s)\n", c.id, r.verdict, value,
                                 claims.expect_text(c.expect)))
 end

@@ -178,6 +178,28 @@ function M.difference(q)
   return { value = q.a.median - q.b.median, low = q.a.low - q.b.high, high = q.a.high - q.b.low }
 end
 
+-- A growth of a difference that starts at or below zero, judged without a
+-- ratio: growth (expect above 1 or more) holds if the difference at N = to
+-- is above the one at N = from and above zero, interval against interval,
+-- and does not hold if it is below; shrinking (below 1 or less) the other
+-- way round. Returns the verdict and, for "missing", why.
+function M.judge_differences(e, from, to, a)
+  local grows = e.above and e.above >= 1
+  local shrinks = e.below and e.below <= 1
+  if not grows and not shrinks then
+    return "missing", string.format("%s is not slower than %s at N = %d, so there is no ratio",
+                                    a.num.key, a.den.key, a.n)
+  end
+  if grows then
+    if to.low > math.max(from.high, 0) then return "holds" end
+    if to.high < from.low then return "does not hold" end
+  else
+    if to.high < from.low then return "holds" end
+    if to.low > from.high then return "does not hold" end
+  end
+  return "inconclusive"
+end
+
 -- Judges claim c against exp (loaded by report_data.load): { claim,
 -- experiment, verdict, reason, value, low, high, n, n_from }.
 function M.evaluate(c, exp)
@@ -201,14 +223,15 @@ function M.evaluate(c, exp)
     r.ratio_from, r.ratio_to = a, b
     if m.of == "difference" then
       local from, to = M.difference(a), M.difference(b)
+      r.diff_from, r.diff_to = from, to
       if from.value <= 0 then
-        r.verdict = "missing"
-        r.reason = string.format("%s is not slower than %s at N = %d", a.num.key, a.den.key, a.n)
+        -- num is not slower at N = from (a library's slow small case): a
+        -- ratio of differences means nothing, so the differences decide.
+        r.verdict, r.reason = M.judge_differences(c.expect, from, to, a)
         return r
       end
       r.value, r.low = to.value / from.value, to.low / from.high
       r.high = from.low > 0 and to.high / from.low or math.huge
-      r.diff_from, r.diff_to = from, to
     else
       r.value, r.low, r.high = b.value / a.value, b.low / a.high, b.high / a.low
     end

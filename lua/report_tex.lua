@@ -39,8 +39,9 @@ function M.sig(x)
   return string.format("%." .. digits .. "f", x)
 end
 
--- Seconds as a time with its unit: 1.04\,ms.
+-- Seconds as a time with its unit: 1.04\,ms (a negative one with a minus).
 function M.time(s)
+  if s < 0 then return "$-$" .. M.time(-s) end
   if s >= 1 then return M.sig(s) .. "\\,s" end
   if s >= 1e-3 then return M.sig(s * 1e3) .. "\\,ms" end
   if s >= 1e-6 then return M.sig(s * 1e6) .. "\\,\\textmu s" end
@@ -221,6 +222,21 @@ local verdict_says = {
   missing = "cannot be tested here (no results)",
 }
 
+-- How a growth claim's measure changed from N = from to N = to, as a
+-- clause: "grows 566.32-fold from $N=1000$ to ..."; where the difference
+-- starts at or below zero, the two differences. "n/a" for a ratio claim.
+local function claim_change(r)
+  if r.diff_to and not r.value then
+    return string.format("goes from %s at $N=%s$ to %s at $N=%s$", M.time(r.diff_from.value),
+                         M.int(r.n_from), M.time(r.diff_to.value), M.int(r.n))
+  end
+  if (r.diff_to or r.ratio_to) and r.value then
+    return string.format("grows %s-fold from $N=%s$ to $N=%s$", M.ratio(r.value), M.int(r.n_from),
+                         M.int(r.n))
+  end
+  return "n/a"
+end
+
 local function claim_macros(m, r)
   local c, k = r.claim, "claim/" .. r.claim.id
   m:set(k .. "/verdict", verdict_macro[r.verdict])
@@ -230,6 +246,7 @@ local function claim_macros(m, r)
   m:set(k .. "/value", r.value and M.ratio(r.value) or "n/a")
   m:set(k .. "/interval", r.value and string.format("[%s, %s]", M.ratio(r.low), M.ratio(r.high)) or "n/a")
   m:set(k .. "/n", r.n and M.int(r.n) or "n/a")
+  m:set(k .. "/change", claim_change(r))
   m:set(k .. "/experiment", esc(c.measure.experiment))
 end
 

@@ -29,3 +29,14 @@ claim {
               num = { op = "outer_sum", axis = 0 }, den = { op = "matvec" } },
   expect = { above = 1 },
 }
+
+-- The difference starts below zero (rowdot is the faster at N = 1000, fused
+-- the faster at 8000): judged on the differences, not their ratio.
+claim {
+  id = "crossover-grows",
+  text = "The matvec's lead over the fused outer_sum turns into a gap that grows.",
+  article = "grows",
+  measure = { kind = "growth", of = "difference", experiment = "fig2-gpu-f64-ref", from = 1000, to = 8000,
+              num = { op = "matvec", impl = "rowdot" }, den = { op = "outer_sum", impl = "fused", axis = 0 } },
+  expect = { above = 1 },
+}
