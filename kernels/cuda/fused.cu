@@ -169,6 +169,22 @@ __device__ __forceinline__ void warp_column_sums(const T (&acc)[N / 2], T *sums,
         }
 }
 
+/* Ends the DMMA and wgmma kernels, once every warp w has written its column
+ * sums to wsum[w]: out[col0 + j] = the sum of the W warps' sums in warp
+ * order, for the block's columns inside n. */
+template <typename T, int W, int N>
+__device__ __forceinline__ void block_column_sums(const T (&wsum)[W][N], T *out, long col0, long n)
+{
+    __syncthreads();
+    for (int j = threadIdx.x; j < N && col0 + j < n; j += blockDim.x) {
+        T sum = wsum[0][j];
+#pragma unroll
+        for (int w = 1; w < W; w++)
+            sum += wsum[w][j];
+        out[col0 + j] = sum;
+    }
+}
+
 /* f64 on DMMA. A block of COL_WARPS warps on one tile of N = 8 J columns
  * and every row; warp w takes the chunks of 128 rows w, w + COL_WARPS, ...
  * (4 values of u a lane, the next chunk loading while this one's J DMMAs
@@ -229,14 +245,7 @@ fused_dmma_kernel(const double *__restrict__ u, const double *__restrict__ v,
             a[r] = next[r];
     }
     warp_column_sums<double, N>(acc, wsum[warp], lane);
-    __syncthreads();
-    for (int j = threadIdx.x; j < N && col0 + j < n; j += COL_THREADS) {
-        double sum = wsum[0][j];
-#pragma unroll
-        for (int w = 1; w < COL_WARPS; w++)
-            sum += wsum[w][j];
-        out[col0 + j] = sum;
-    }
+    block_column_sums(wsum, out, col0, n);
 }
 
 /* f32 on TF32 tensor cores, 3 products per pair (hi*hi + lo*hi + hi*lo):
@@ -318,7 +327,7 @@ fused_tf32_kernel(const float *__restrict__ u, const float *__restrict__ v,
  * Each thread keeps FW_AHEAD chunks of u loading while the tensor cores
  * work, and A in two register sets, so that the next chunk's wgmmas are
  * issued while the last one's run (wait_group 1). N is chosen per n so that
- * the blocks fill the SMs evenly (fused_wgmma_width): at n = 20000 on 132
+ * the blocks fill the SMs evenly (tile_width): at n = 20000 on 132
  * SMs, 132 tiles of 152 columns. No cluster, no atomics: a block writes its
  * own columns, summed in a fixed order. */
 #define FW_GROUPS 2
@@ -440,16 +449,7 @@ fused_wgmma_kernel(const float *__restrict__ u, const float *__restrict__ v,
     wgmma_settle(acc);
 
     warp_column_sums<float, N>(acc, wsum[warp], lane);
-    __syncthreads();
-    for (int j = threadIdx.x; j < N; j += FW_THREADS) {
-        if (col0 + j >= n)
-            break;
-        float sum = wsum[0][j];
-#pragma unroll
-        for (int w = 1; w < 4 * FW_GROUPS; w++)
-            sum += wsum[w][j];
-        out[col0 + j] = sum;
-    }
+    block_column_sums(wsum, out, col0, n);
 #else
     __trap(); /* built without sm_90a: fused_launch does not launch it */
 #endif
@@ -543,6 +543,22 @@ static int tile_width(long n, int sms, int most)
     return best;
 }
 
+/* tile_width(n, SMs, most) for the last n a launcher was called with: a
+ * point's calls all ask for the same n, and the search (32 widths, two
+ * divisions each) need not run in every launch. */
+struct width_memo {
+    long n;
+    int width;
+};
+static int tile_width_memo(struct width_memo *m, long n, int most)
+{
+    if (m->n != n) {
+        m->width = tile_width(n, gpu_sm_count(), most);
+        m->n = n;
+    }
+    return m->width;
+}
+
 /* fused_dmma_kernel<k + 1> and fused_wgmma_kernel<8 (k + 1)>: the tile
  * widths' instances, by k. */
 typedef void (*fused_dmma_fn)(const double *, const double *, double *, long);
@@ -589,7 +605,8 @@ static bool fused_wgmma_built(void)
 static cudaError_t fused_dmma_launch(const double *u, const double *v, double *out, long n,
                                      cudaStream_t stream)
 {
-    const int w = tile_width(n, gpu_sm_count(), 8 * FD_JMAX);
+    static struct width_memo memo;
+    const int w = tile_width_memo(&memo, n, 8 * FD_JMAX);
     const fused_dmma_fn kernel =
         dmma_kernel_at(w / 8 - 1, std::make_integer_sequence<int, FD_JMAX>{});
     kernel<<<(unsigned)((n + w - 1) / w), COL_THREADS, 0, stream>>>(u, v, out, n);
@@ -599,7 +616,8 @@ static cudaError_t fused_dmma_launch(const double *u, const double *v, double *o
 static cudaError_t fused_wgmma_launch(const float *u, const float *v, float *out, long n,
                                       cudaStream_t stream)
 {
-    const int w = tile_width(n, gpu_sm_count(), 256);
+    static struct width_memo memo;
+    const int w = tile_width_memo(&memo, n, 256);
     const fused_wgmma_fn kernel = wgmma_kernel_at(w / 8 - 1, std::make_integer_sequence<int, 32>{});
     kernel<<<(unsigned)((n + w - 1) / w), FW_THREADS, 0, stream>>>(u, v, out, n);
     return cudaGetLastError();
