@@ -29,7 +29,7 @@ COMMIT  := $(shell git describe --always --dirty --abbrev=12 2>/dev/null || echo
 
 WARN     = -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Wpointer-arith -Wformat=2
 OPT      = -O2 -g -march=$(ARCH)
-CPPFLAGS = -Ikernels -Irunner -I$(BUILD)/gen $(PKGS_CFLAGS) -DFLOPBENCH_CUDA=$(CUDA)
+CPPFLAGS = -Ikernels -Ikernels/worker -Irunner -I$(BUILD)/gen $(PKGS_CFLAGS) -DFLOPBENCH_CUDA=$(CUDA)
 CFLAGS   = -std=c11 $(OPT) $(WARN) -fno-strict-aliasing
 KERNEL_CFLAGS = -O3 -g -march=$(ARCH) -std=c11 $(WARN)
 # Hopper machine code as sm_90a (sm_90 plus the Hopper-only instructions,
@@ -53,7 +53,7 @@ LDLIBS += -L$(CUDA_HOME)/lib64 -Wl,-rpath,$(CUDA_HOME)/lib64 -lcublas -lcudart_s
 endif
 
 RUNNER_SRC = $(filter-out runner/main.c,$(wildcard runner/*.c))
-KERNEL_SRC = $(wildcard kernels/*.c) $(wildcard kernels/cpu/*.c)
+KERNEL_SRC = $(wildcard kernels/*.c) $(wildcard kernels/cpu/*.c) $(wildcard kernels/worker/*.c)
 ifeq ($(CUDA),1)
 CUDA_SRC   = $(wildcard kernels/cuda/*.cu)
 else

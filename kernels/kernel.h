@@ -78,7 +78,8 @@ struct kernel_backend {
     void (*teardown)(void *state);
     /* Reports facts about the host and libraries (GPU name, versions, ...). */
     void (*describe)(const struct kernel_point *p, kernel_fact_fn fact, void *ctx);
-    int gpu;                           /* 1: runs on a GPU (graph and flush_l2 apply) */
+    int gpu;                           /* 1: runs on a GPU */
+    int worker;                        /* 1: a framework's worker process runs it (peers/) */
 };
 
 /* The registry: every backend compiled into this binary, in a fixed order. */

@@ -8,9 +8,14 @@ extern const struct kernel_backend backend_cpu;
 extern const struct kernel_backend backend_openblas;
 extern const struct kernel_backend backend_cublas;
 extern const struct kernel_backend backend_cuda;
+extern const struct kernel_backend backend_torch;
+extern const struct kernel_backend backend_torch_cuda;
+extern const struct kernel_backend backend_cupy;
+extern const struct kernel_backend backend_numpy;
 
 static const struct kernel_backend *const all_backends[] = {
-    &backend_cpu, &backend_openblas, &backend_cublas, &backend_cuda, NULL,
+    &backend_cpu,   &backend_openblas,   &backend_cublas, &backend_cuda,
+    &backend_torch, &backend_torch_cuda, &backend_cupy,   &backend_numpy, NULL,
 };
 
 const struct kernel_backend *const *kernel_backends(void)

@@ -72,11 +72,11 @@ static int cmd_list(int argc, char **argv)
             return fprintf(stderr, "%s: unavailable: %s\n", b->name, reason), 1;
         return printf("%s: available\n", b->name), EXIT_OK;
     }
-    printf("%-9s %-11s %s\n", "backend", "available", "ops: impls (first is the default)");
+    printf("%-10s %-10s %s\n", "backend", "available", "ops: impls (first is the default)");
     for (int i = 0; all[i]; i++) {
         char reason[KERNEL_ERR_LEN] = "";
         int ok = all[i]->available(reason);
-        printf("%-9s %-11s ", all[i]->name, ok ? "yes" : "no");
+        printf("%-10s %-10s ", all[i]->name, ok ? "yes" : "no");
         print_impls(all[i]);
         printf("\n%-21s %s\n", "", ok ? all[i]->summary : reason);
     }

@@ -140,4 +140,5 @@ extern "C" const struct kernel_backend backend_cublas = {
     gpu_teardown,
     blas_describe,
     1, /* gpu */
+    0, /* worker */
 };

@@ -239,4 +239,5 @@ extern "C" const struct kernel_backend backend_cuda = {
     gpu_teardown,
     cuda_describe,
     1, /* gpu */
+    0, /* worker */
 };

@@ -1,0 +1,562 @@
+/* worker_backend.c: the article's frameworks as backends: torch (CPU),
+ * torch-cuda, cupy (GPU) and numpy (CPU). Each is a worker process from
+ * peers/ (peers/PROTOCOL.md), started once per run on first use and kept
+ * across points. As for every backend, the runner draws the inputs from the
+ * point's seed and checks the output against its own float64 reference; the
+ * worker only runs and times the framework's calls. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "host.h"
+#include "kernel.h"
+#include "npy.h"
+#include "random.h"
+#include "reference.h"
+#include "worker_proc.h"
+
+#define WORKER_FACTS 48
+#define WORKER_SERVED 64
+#define WORKER_TIMEOUT_DEFAULT 120.0 /* seconds: a cold `import torch` with CUDA takes tens */
+
+struct worker_fact {
+    char key[64];
+    char value[256];
+};
+
+/* One framework backend and, once started, its worker. */
+struct worker_live {
+    const struct kernel_backend *backend;
+    const char *framework, *device;
+    int tried, ok;
+    char reason[KERNEL_ERR_LEN];
+    char python[PATH_MAX], script[PATH_MAX], dir[PATH_MAX];
+    struct worker_proc proc;
+    struct worker_fact facts[WORKER_FACTS];
+    int nfacts;
+    char served[WORKER_SERVED][64]; /* "op impl" */
+    int nserved;
+    long next_handle, starts;
+};
+
+/* One point set up in a worker. */
+struct worker_state {
+    struct worker_live *w;
+    struct kernel_point p;
+    long handle;
+    void *a, *x, *y, *out;
+    double *ref;
+    double per_call; /* seconds, the last measured; sets the limit of the next batch */
+};
+
+/* A message into err (KERNEL_ERR_LEN bytes), cut to fit. */
+static void say(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(char *err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, KERNEL_ERR_LEN, fmt, ap);
+    va_end(ap);
+}
+
+static double worker_timeout(void)
+{
+    const char *s = getenv("FLOPBENCH_WORKER_TIMEOUT");
+    char *end;
+    double t = s ? strtod(s, &end) : 0.0;
+    return s && *s && !*end && t > 0.0 && t < 1e6 ? t : WORKER_TIMEOUT_DEFAULT;
+}
+
+/* peers/worker.py: $FLOPBENCH_PEERS, else beside the folder of the binary
+ * (build/runner and build/tests/test_* both find the tree's peers/). */
+static int find_script(char *buf, size_t len)
+{
+    const char *env = getenv("FLOPBENCH_PEERS");
+    if (env && *env) {
+        snprintf(buf, len, "%s/worker.py", env);
+        return access(buf, R_OK);
+    }
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return -1;
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (slash)
+        *slash = '\0';
+    static const char *const up[] = { "/../peers/worker.py", "/../../peers/worker.py" };
+    for (int i = 0; i < 2; i++) {
+        char path[PATH_MAX * 2];
+        snprintf(path, sizeof path, "%s%s", exe, up[i]);
+        if (access(path, R_OK) == 0 && realpath(path, buf))
+            return 0;
+    }
+    return -1;
+}
+
+/* The interpreters to try, in order: $FLOPBENCH_PYTHON alone, else python3
+ * from PATH and then Debian's /usr/bin/python3 (where its packages are). */
+static int python_candidates(const char *out[2])
+{
+    const char *env = getenv("FLOPBENCH_PYTHON");
+    if (env && *env)
+        return out[0] = env, 1;
+    out[0] = "python3";
+    out[1] = "/usr/bin/python3";
+    return 2;
+}
+
+/* Records a `fact KEY VALUE` or `serve OP IMPL DTYPES` line of the hello. */
+static int on_hello_line(void *ctx, const char *line)
+{
+    struct worker_live *w = ctx;
+    char key[64], rest[256];
+    if (sscanf(line, "fact %63s %255[ -~]", key, rest) == 2 && w->nfacts < WORKER_FACTS) {
+        for (char *c = key; *c; c++)
+            if (!(*c == '_' || (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9')))
+                return -1;
+        struct worker_fact *f = &w->facts[w->nfacts++];
+        snprintf(f->key, sizeof f->key, "%s", key);
+        snprintf(f->value, sizeof f->value, "%s", rest);
+        return 0;
+    }
+    char op[24], impl[32], dtypes[32];
+    if (sscanf(line, "serve %23s %31s %31s", op, impl, dtypes) == 3 && w->nserved < WORKER_SERVED &&
+        strcmp(dtypes, "f32,f64") == 0) {
+        snprintf(w->served[w->nserved++], sizeof w->served[0], "%s %s", op, impl);
+        return 0;
+    }
+    return -1;
+}
+
+/* 0 if the worker serves every impl the backend lists, else -1 and why. */
+static int check_served(struct worker_live *w, char *reason)
+{
+    for (int op = 0; op < OP_COUNT; op++)
+        for (int i = 0; w->backend->impls[op] && w->backend->impls[op][i]; i++) {
+            char want[64];
+            int found = 0;
+            snprintf(want, sizeof want, "%s %s", kernel_op_name((enum kernel_op)op),
+                     w->backend->impls[op][i]);
+            for (int k = 0; k < w->nserved && !found; k++)
+                found = strcmp(w->served[k], want) == 0;
+            if (!found) {
+                say(reason, "%s does not serve %s/%s in f32 and f64, as the "
+                         "runner lists it", w->script, kernel_op_name((enum kernel_op)op),
+                         w->backend->impls[op][i]);
+                return -1;
+            }
+        }
+    return 0;
+}
+
+static struct worker_live *all_live[8];
+static int nlive;
+
+/* At exit: every worker quits and its folder goes. */
+static void stop_all(void)
+{
+    for (int i = 0; i < nlive; i++) {
+        struct worker_live *w = all_live[i];
+        worker_stop(&w->proc, 5.0);
+        if (w->dir[0]) {
+            char cmd[PATH_MAX + 32];
+            snprintf(cmd, sizeof cmd, "%s/stderr.log", w->dir);
+            unlink(cmd);
+            rmdir(w->dir);
+        }
+    }
+}
+
+/* The private folder the files of this worker's points go through. */
+static int make_dir(struct worker_live *w, char *err)
+{
+    if (w->dir[0])
+        return 0;
+    const char *tmp = getenv("TMPDIR");
+    snprintf(w->dir, sizeof w->dir, "%s/flopbench-%s-XXXXXX", tmp && *tmp ? tmp : "/tmp",
+             w->backend->name);
+    if (mkdtemp(w->dir))
+        return 0;
+    say(err, "cannot create a folder in %s: %s", tmp && *tmp ? tmp : "/tmp",
+             strerror(errno));
+    w->dir[0] = '\0';
+    return -1;
+}
+
+/* Starts the worker with python and says hello; 0, or -1 with why. */
+static int start_with(struct worker_live *w, const char *python, char *err)
+{
+    char log[PATH_MAX + 16], reply[WORKER_LINE_MAX], msg[KERNEL_ERR_LEN];
+    char *argv[] = { (char *)python, "-B", w->script, "--framework", (char *)w->framework,
+                     "--device", (char *)w->device, "--dir", w->dir, NULL };
+    snprintf(log, sizeof log, "%s/stderr.log", w->dir);
+    w->nfacts = w->nserved = 0;
+    if (worker_start(&w->proc, argv, log, msg, sizeof msg) != 0)
+        return say(err, "%s: %s", python, msg), -1;
+    enum worker_result r = worker_request(&w->proc, "hello protocol=1", worker_timeout(),
+                                          on_hello_line, w, reply, sizeof reply, msg, sizeof msg);
+    char proto[16];
+    if (r == WORKER_OK && (worker_field(reply, "protocol", proto, sizeof proto) || strcmp(proto, "1")))
+        r = WORKER_FAILED, say(msg, "it speaks protocol '%.40s', not 1", reply);
+    if (r == WORKER_OK && check_served(w, err) == 0) {
+        snprintf(w->python, sizeof w->python, "%s", python);
+        w->starts++;
+        return 0;
+    }
+    if (r != WORKER_OK) {
+        const char *text = r == WORKER_REFUSED && strncmp(msg, "unavailable ", 12) == 0 ? msg + 12 : msg;
+        say(err, "%s %s", python, text);
+    }
+    worker_stop(&w->proc, 2.0);
+    return -1;
+}
+
+/* Starts the worker on the first interpreter that can run it. */
+static int start(struct worker_live *w, char *err)
+{
+    const char *pythons[2];
+    int count = python_candidates(pythons);
+    if (find_script(w->script, sizeof w->script) != 0)
+        return say(err, "peers/worker.py not found beside the runner "
+                        "(set FLOPBENCH_PEERS to the peers/ folder)"), -1;
+    if (make_dir(w, err) != 0)
+        return -1;
+    if (nlive == 0)
+        atexit(stop_all);
+    if (nlive < (int)(sizeof all_live / sizeof *all_live) &&
+        (nlive == 0 || all_live[nlive - 1] != w))
+        all_live[nlive++] = w;
+    char why[KERNEL_ERR_LEN] = "";
+    for (int i = 0; i < count; i++) {
+        char one[KERNEL_ERR_LEN];
+        if (start_with(w, pythons[i], one) == 0)
+            return 0;
+        size_t used = strlen(why);
+        if (used + 2 < sizeof why)
+            snprintf(why + used, sizeof why - used, "%s%.*s", used ? "; " : "",
+                     (int)(sizeof why - used - 3), one);
+    }
+    say(err, "%s", why);
+    return -1;
+}
+
+static int worker_available(struct worker_live *w, char *reason)
+{
+    if (!w->tried) {
+        w->tried = 1;
+        w->ok = start(w, w->reason) == 0;
+    }
+    say(reason, "%s", w->ok ? "" : w->reason);
+    return w->ok;
+}
+
+/* Turns a failed request into a kernel_status and a message naming the worker. */
+static int request_status(struct worker_live *w, enum worker_result r, const char *what,
+                          const char *msg, char *err)
+{
+    say(err, "worker %s, %s: %s", w->backend->name, what, msg);
+    if (r == WORKER_REFUSED && strncmp(msg, "nomem ", 6) == 0)
+        return KERNEL_NO_MEMORY;
+    return KERNEL_ERROR;
+}
+
+/* Sends a request; restarts a worker that died at an earlier point first. */
+static int request(struct worker_live *w, const char *line, double timeout, char *reply,
+                   size_t replylen, char *err)
+{
+    char msg[KERNEL_ERR_LEN];
+    if (!w->ok && !worker_available(w, msg))
+        return say(err, "worker %s: %s", w->backend->name, msg), KERNEL_UNAVAILABLE;
+    if (w->proc.pid <= 0) {
+        char again[PATH_MAX];
+        snprintf(again, sizeof again, "%s", w->python);
+        if (start_with(w, again, msg) != 0)
+            return say(err, "worker %s, restarting: %s", w->backend->name, msg), KERNEL_ERROR;
+    }
+    enum worker_result r = worker_request(&w->proc, line, timeout, NULL, NULL, reply, replylen,
+                                          msg, sizeof msg);
+    if (r == WORKER_OK)
+        return KERNEL_OK;
+    char what[64];
+    snprintf(what, sizeof what, "'%.*s'", (int)strcspn(line, " "), line);
+    return request_status(w, r, what, msg, err);
+}
+
+/* Bytes of each input, the output and the reference of a point. */
+static void point_bytes(const struct kernel_point *p, double *a, double *x, double *y, double *out,
+                        double *ref)
+{
+    double n = (double)p->n, s = (double)kernel_dtype_size(p->dtype);
+    *a = p->op == OP_OUTER_SUM ? 0.0 : n * n * s;
+    *x = p->op == OP_COPY ? 0.0 : n * s;
+    *y = p->op == OP_OUTER_SUM ? n * s : 0.0;
+    *out = p->op == OP_COPY ? n * n * s : n * s;
+    *ref = p->op == OP_COPY ? 0.0 : n * 8.0;
+}
+
+static int check_point(const struct kernel_backend *b, const struct kernel_point *p, char *err)
+{
+    int status = kernel_check_point(p, err);
+    if (status != KERNEL_OK)
+        return status;
+    if (kernel_impl_lookup(b, p, err) < 0)
+        return KERNEL_ERROR;
+    if (p->graph || p->flush_l2)
+        return say(err, "backend %s times the framework's own calls: graph "
+                        "and flush_l2 do not apply", b->name), KERNEL_ERROR;
+    return KERNEL_OK;
+}
+
+/* The runner's buffers and the worker's copies; on the GPU, the inputs,
+ * the n x n product of a materialised outer_sum and the output. */
+static int worker_memory(struct worker_live *w, const struct kernel_point *p, struct kernel_memory *m,
+                         char *err)
+{
+    double a, x, y, out, ref, reply_free = 0.0;
+    int status = check_point(w->backend, p, err);
+    if (status != KERNEL_OK)
+        return status;
+    point_bytes(p, &a, &x, &y, &out, &ref);
+    double q = p->op == OP_OUTER_SUM ? (double)p->n * (double)p->n * (double)kernel_dtype_size(p->dtype) : 0.0;
+    double inputs = a + x + y, host = inputs + out + ref + inputs + out, device = 0.0;
+    memset(m, 0, sizeof *m);
+    if (w->backend->gpu) {
+        char reply[WORKER_LINE_MAX], v[32];
+        if ((status = request(w, "memory", worker_timeout(), reply, sizeof reply, err)) != KERNEL_OK)
+            return status;
+        if (worker_field(reply, "device_free", v, sizeof v) != 0 || sscanf(v, "%lf", &reply_free) != 1 ||
+            !(reply_free >= 0.0 && reply_free < 1e18))
+            return say(err, "worker %s: 'memory' reply '%.80s' has no device_free",
+                            w->backend->name, reply), KERNEL_ERROR;
+        device = inputs + q + out;
+    } else {
+        host += q;
+    }
+    m->host_need = host < 1e18 ? (size_t)host : (size_t)1e18;
+    m->host_free = host_memory_free();
+    m->device_need = (size_t)device;
+    m->device_free = (size_t)reply_free;
+    return KERNEL_OK;
+}
+
+static void state_free(struct worker_state *s)
+{
+    free(s->a);
+    free(s->x);
+    free(s->y);
+    free(s->out);
+    free(s->ref);
+    free(s);
+}
+
+/* dir/h<handle>-<name>.npy into buf. */
+static const char *handle_path(const struct worker_state *s, const char *name, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s/h%ld-%s.npy", s->w->dir, s->handle, name);
+    return buf;
+}
+
+/* Writes the point's inputs as .npy files; 0 or -1 with why. */
+static int write_inputs(struct worker_state *s, char *err)
+{
+    size_t n = (size_t)s->p.n;
+    char path[PATH_MAX + 64];
+    const struct { const char *name; void *data; size_t rows, cols; } in[] = {
+        { "a", s->a, n, n }, { "x", s->x, n, 0 }, { "y", s->y, n, 0 },
+    };
+    for (int i = 0; i < 3; i++)
+        if (in[i].data && npy_write(handle_path(s, in[i].name, path, sizeof path), s->p.dtype,
+                                    in[i].data, in[i].rows, in[i].cols, err, KERNEL_ERR_LEN) != 0)
+            return -1;
+    return 0;
+}
+
+static void remove_inputs(const struct worker_state *s)
+{
+    char path[PATH_MAX + 64];
+    static const char *const names[] = { "a", "x", "y", "out" };
+    for (int i = 0; i < 4; i++)
+        unlink(handle_path(s, names[i], path, sizeof path));
+}
+
+/* Allocates the runner's side of a point and draws its inputs. */
+static struct worker_state *state_new(struct worker_live *w, const struct kernel_point *p)
+{
+    double a, x, y, out, ref;
+    point_bytes(p, &a, &x, &y, &out, &ref);
+    struct worker_state *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    *s = (struct worker_state){ .w = w, .p = *p, .handle = ++w->next_handle };
+    s->a = a > 0 ? malloc((size_t)a) : NULL;
+    s->x = x > 0 ? malloc((size_t)x) : NULL;
+    s->y = y > 0 ? malloc((size_t)y) : NULL;
+    s->out = malloc((size_t)out);
+    s->ref = ref > 0 ? malloc((size_t)ref) : NULL;
+    if ((a > 0 && !s->a) || (x > 0 && !s->x) || (y > 0 && !s->y) || !s->out || (ref > 0 && !s->ref)) {
+        state_free(s);
+        return NULL;
+    }
+    size_t n = (size_t)p->n;
+    if (s->a)
+        random_fill(s->a, p->dtype, n * n, p->seed, STREAM_MATRIX);
+    if (s->x)
+        random_fill(s->x, p->dtype, n, p->seed, STREAM_X);
+    if (s->y)
+        random_fill(s->y, p->dtype, n, p->seed, STREAM_Y);
+    return s;
+}
+
+static int worker_setup(struct worker_live *w, const struct kernel_point *p, void **state, char *err)
+{
+    *state = NULL;
+    int status = check_point(w->backend, p, err);
+    if (status != KERNEL_OK)
+        return status;
+    char reason[KERNEL_ERR_LEN];
+    if (!worker_available(w, reason))
+        return say(err, "%s", reason), KERNEL_UNAVAILABLE;
+    struct worker_state *s = state_new(w, p);
+    if (!s)
+        return say(err, "out of host memory for n = %ld", p->n), KERNEL_NO_MEMORY;
+    s->p.impl = w->backend->impls[p->op][kernel_impl_lookup(w->backend, p, err)];
+    char line[256], reply[WORKER_LINE_MAX];
+    snprintf(line, sizeof line, "setup h=%ld op=%s impl=%s dtype=%s axis=%d n=%ld threads=%d",
+             s->handle, kernel_op_name(p->op), s->p.impl, kernel_dtype_name(p->dtype), p->axis,
+             p->n, p->threads);
+    status = write_inputs(s, err) == 0 ? KERNEL_OK : KERNEL_ERROR;
+    if (status == KERNEL_OK)
+        status = request(w, line, worker_timeout(), reply, sizeof reply, err);
+    remove_inputs(s);
+    if (status != KERNEL_OK) {
+        state_free(s);
+        return status;
+    }
+    *state = s;
+    return KERNEL_OK;
+}
+
+static int worker_verify(void *state, struct kernel_check *check, char *err)
+{
+    struct worker_state *s = state;
+    size_t n = (size_t)s->p.n, count = s->p.op == OP_COPY ? n * n : n;
+    char line[64], reply[WORKER_LINE_MAX], path[PATH_MAX + 64];
+    snprintf(line, sizeof line, "call h=%ld", s->handle);
+    reference_poison(s->out, s->p.dtype, count);
+    double t0 = host_clock_seconds();
+    int status = request(s->w, line, worker_timeout(), reply, sizeof reply, err);
+    s->per_call = host_clock_seconds() - t0;
+    if (status != KERNEL_OK)
+        return status;
+    char why[KERNEL_ERR_LEN];
+    int bad = npy_read(handle_path(s, "out", path, sizeof path), s->p.dtype, s->out, count, why, sizeof why);
+    unlink(path);
+    if (bad)
+        return say(err, "worker %s's output: %s", s->w->backend->name, why), KERNEL_WRONG;
+    if (s->p.op == OP_COPY)
+        return reference_compare_copy(s->p.dtype, count, s->out, s->a, check, err);
+    if (s->p.op == OP_MATVEC)
+        reference_matvec(s->p.dtype, s->p.n, s->a, s->x, s->ref);
+    else
+        reference_outer_sum(s->p.dtype, s->p.n, s->p.axis, s->x, s->y, s->ref);
+    return reference_compare(s->p.dtype, count, s->out, s->ref, check, err);
+}
+
+static int worker_run(void *state, long iterations, double *seconds, char *err)
+{
+    struct worker_state *s = state;
+    if (iterations < 1)
+        return say(err, "iterations must be at least 1, got %ld", iterations), KERNEL_ERROR;
+    char line[96], reply[WORKER_LINE_MAX], v[64];
+    snprintf(line, sizeof line, "time h=%ld iterations=%ld", s->handle, iterations);
+    double limit = worker_timeout() + 20.0 * (double)iterations * s->per_call;
+    int status = request(s->w, line, limit, reply, sizeof reply, err);
+    if (status != KERNEL_OK)
+        return status;
+    char *end = NULL;
+    double t = worker_field(reply, "seconds", v, sizeof v) == 0 ? strtod(v, &end) : NAN;
+    if (!end || *end || !isfinite(t) || t < 0.0)
+        return say(err, "worker %s: 'time' reply '%.80s' has no seconds=<non-negative number>",
+                        s->w->backend->name, reply), KERNEL_ERROR;
+    *seconds = t;
+    s->per_call = t / (double)iterations;
+    return KERNEL_OK;
+}
+
+static void worker_teardown(void *state)
+{
+    struct worker_state *s = state;
+    if (!s)
+        return;
+    char line[64], reply[WORKER_LINE_MAX], err[KERNEL_ERR_LEN];
+    snprintf(line, sizeof line, "free h=%ld", s->handle);
+    if (s->w->proc.pid > 0)
+        request(s->w, line, worker_timeout(), reply, sizeof reply, err);
+    state_free(s);
+}
+
+/* Facts of the worker's hello, as <backend>_<key> (torch_cuda_device_name). */
+static void worker_describe(struct worker_live *w, kernel_fact_fn fact, void *ctx)
+{
+    char prefix[32], key[128];
+    snprintf(prefix, sizeof prefix, "%s", w->backend->name);
+    for (char *c = prefix; *c; c++)
+        if (*c == '-')
+            *c = '_';
+    snprintf(key, sizeof key, "%s_python", prefix);
+    fact(ctx, key, w->python[0] ? w->python : "none");
+    snprintf(key, sizeof key, "%s_worker_starts", prefix);
+    char starts[24];
+    snprintf(starts, sizeof starts, "%ld", w->starts);
+    fact(ctx, key, starts);
+    for (int i = 0; i < w->nfacts; i++) {
+        snprintf(key, sizeof key, "%s_%s", prefix, w->facts[i].key);
+        fact(ctx, key, w->facts[i].value);
+    }
+}
+
+/* The impls of each worker backend: `article` first (the article's calls
+ * exactly), then the forms a user would try. peers/ says what each calls. */
+static const char *const torch_copy[] = { "clone", NULL };
+static const char *const torch_matvec[] = { "article", "mv", "matmul", NULL };
+static const char *const torch_outer[] = { "article", "outer", "matmul", NULL };
+static const char *const array_copy[] = { "copy", NULL };
+static const char *const array_matvec[] = { "article", "dot", "matmul", NULL };
+static const char *const array_outer[] = { "article", "outer", NULL };
+
+/* One backend: its table and the three functions that need its worker
+ * without a point state to find it by. */
+#define WORKER_BACKEND(var, NAME, FRAMEWORK, DEVICE, GPU, COPY, MATVEC, OUTER, SUMMARY)          \
+    extern const struct kernel_backend var;                                                     \
+    static struct worker_live var##_live = { .backend = &var, .framework = FRAMEWORK,           \
+                                             .device = DEVICE };                                \
+    static int var##_available(char *r) { return worker_available(&var##_live, r); }            \
+    static int var##_memory(const struct kernel_point *p, struct kernel_memory *m, char *e)     \
+    { return worker_memory(&var##_live, p, m, e); }                                             \
+    static int var##_setup(const struct kernel_point *p, void **s, char *e)                     \
+    { return worker_setup(&var##_live, p, s, e); }                                              \
+    static void var##_describe(const struct kernel_point *p, kernel_fact_fn f, void *c)         \
+    { (void)p; worker_describe(&var##_live, f, c); }                                            \
+    const struct kernel_backend var = {                                                         \
+        .name = NAME, .summary = SUMMARY,                                                       \
+        .impls = { [OP_COPY] = COPY, [OP_MATVEC] = MATVEC, [OP_OUTER_SUM] = OUTER },            \
+        .available = var##_available, .memory = var##_memory, .setup = var##_setup,             \
+        .verify = worker_verify, .run = worker_run, .teardown = worker_teardown,                \
+        .describe = var##_describe, .gpu = GPU, .worker = 1,                                    \
+    }
+
+WORKER_BACKEND(backend_torch, "torch", "torch", "cpu", 0, torch_copy, torch_matvec, torch_outer,
+               "PyTorch on the CPU (a worker: peers/torch_peer.py)");
+WORKER_BACKEND(backend_torch_cuda, "torch-cuda", "torch", "cuda", 1, torch_copy, torch_matvec,
+               torch_outer, "PyTorch on the GPU, timed with CUDA events (a worker: peers/torch_peer.py)");
+WORKER_BACKEND(backend_cupy, "cupy", "cupy", "cuda", 1, array_copy, array_matvec, array_outer,
+               "CuPy on the GPU, timed with CUDA events (a worker: peers/cupy_peer.py)");
+WORKER_BACKEND(backend_numpy, "numpy", "numpy", "cpu", 0, array_copy, array_matvec, array_outer,
+               "NumPy on the CPU, CuPy's counterpart (a worker: peers/numpy_peer.py)");
