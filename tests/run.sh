@@ -69,6 +69,9 @@ run_part lang tests/lang/run.sh "$BUILD/runner"
 echo "end to end (tests/e2e.sh):"
 run_part e2e tests/e2e.sh "$BUILD/runner"
 
+echo "framework workers (tests/workers.sh):"
+run_part workers tests/workers.sh "$BUILD/runner"
+
 echo "README examples (tests/readme.sh):"
 run_part readme tests/readme.sh "$BUILD/runner"
 

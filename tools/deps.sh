@@ -5,13 +5,16 @@
 set -eu
 
 build="gcc make pkg-config liblua5.4-dev libcsv-dev libopenblas-dev libmd-dev"
+# The framework workers (peers/): Debian's PyTorch (CPU) and NumPy, for
+# Debian's /usr/bin/python3.
+frameworks="python3 python3-numpy python3-torch python3-threadpoolctl"
 paper="gnuplot-nox latexmk lmodern texlive-latex-base texlive-latex-recommended texlive-latex-extra
        texlive-fonts-recommended texlive-pictures poppler-utils"
 
 case "${1:-all}" in
-build) want=$build ;;
-paper) want="$build $paper" ;;
-all)   want="$build $paper" ;;
+build) want="$build $frameworks" ;;
+paper) want="$build $frameworks $paper" ;;
+all)   want="$build $frameworks $paper" ;;
 *) echo "usage: tools/deps.sh build|paper|all" >&2; exit 2 ;;
 esac
 

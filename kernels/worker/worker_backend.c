@@ -210,10 +210,10 @@ static int start_with(struct worker_live *w, const char *python, char *err)
         w->starts++;
         return 0;
     }
-    if (r != WORKER_OK) {
-        const char *text = r == WORKER_REFUSED && strncmp(msg, "unavailable ", 12) == 0 ? msg + 12 : msg;
-        say(err, "%s %s", python, text);
-    }
+    if (r == WORKER_REFUSED && strncmp(msg, "unavailable ", 12) == 0)
+        say(err, "%s %s", python, msg + 12); /* "python3 cannot import torch: ..." */
+    else if (r != WORKER_OK)
+        say(err, "%s: the worker's hello: %s", python, msg);
     worker_stop(&w->proc, 2.0);
     return -1;
 }
