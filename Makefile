@@ -68,7 +68,7 @@ LIB     = $(BUILD)/libflopbench.a
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps test unit bench bench-gpu paper clean
+.PHONY: all deps test unit bench bench-gpu bench-frameworks paper clean
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/runner
@@ -133,6 +133,9 @@ bench: all
 
 bench-gpu: all
 	$(Q)tools/bench.sh gpu
+
+bench-frameworks: all
+	$(Q)tools/bench.sh frameworks
 
 clean:
 	rm -rf build build-san

@@ -1,5 +1,5 @@
 #!/bin/sh
-# bench.sh cpu|gpu: a quick benchmark of this host, run by `make bench`
+# bench.sh cpu|gpu|frameworks: a quick benchmark of this host, run by `make bench`
 # (cpu) and `make bench-gpu` (gpu). Runs experiments/bench_<case>.lua into
 # $BUILD/bench and prints one table: each point's median time per call, its
 # GB/s, and that as a share of the copy's GB/s (same backend, dtype and n);
@@ -11,7 +11,7 @@ BUILD=${BUILD:-build}
 OUT=$BUILD/bench
 
 usage() {
-    echo "usage: tools/bench.sh cpu|gpu" >&2
+    echo "usage: tools/bench.sh cpu|gpu|frameworks" >&2
     exit 2
 }
 
@@ -91,7 +91,57 @@ table() {
     }'
 }
 
+# frameworks_table SUMMARY.csv...: each point's time per call and its share
+# of the copy ceiling: the best copy's GB/s at the same dtype and n, over
+# every backend of the run.
+frameworks_table() {
+    awk -F, '
+    FNR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+    {
+        rows++
+        for (k in col) V[rows, k] = $col[k]
+        key = $col["dtype"] SUBSEP $col["n"]
+        if ($col["op"] == "copy" && $col["gbps"] > ceil[key]) ceil[key] = $col["gbps"]
+    }
+    END {
+        printf "%-10s %-5s %6s  %-10s %-13s %-4s %12s %9s %8s\n", "backend", "dtype", "n", "op",
+               "impl", "axis", "per_call_us", "GB/s", "of_copy"
+        for (r = 1; r <= rows; r++) {
+            c = ceil[V[r, "dtype"], V[r, "n"]]
+            printf "%-10s %-5s %6d  %-10s %-13s %-4s %12.2f %9.1f %8s\n", V[r, "backend"], V[r, "dtype"],
+                   V[r, "n"], V[r, "op"], V[r, "impl"], V[r, "axis"] == "" ? "-" : V[r, "axis"],
+                   V[r, "median_s"] * 1e6, V[r, "gbps"], c > 0 ? sprintf("%.2f", V[r, "gbps"] / c) : "-"
+        }
+    }' "$@"
+}
+
+# bare_compare BARE.csv SUMMARY.csv...: the runner'"'"'s torch-cuda article
+# medians against the same calls in a bare Python loop (peers/bare_article.py).
+bare_compare() {
+    awk -F, '
+    FNR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; file++; next }
+    file == 1 { bare[$col["op"], $col["dtype"], $col["n"]] = $col["median_s"]; next }
+    $col["backend"] == "torch-cuda" && ($col["op"] == "matvec" || $col["axis"] == "0") {
+        k = $col["op"] SUBSEP $col["dtype"] SUBSEP $col["n"]
+        if (k in bare)
+            printf "torch-cuda %-10s %-4s n = %5d: runner %10.2f us, bare loop %10.2f us, runner/bare %.4f\n",
+                   $col["op"], $col["dtype"], $col["n"], $col["median_s"] * 1e6, bare[k] * 1e6,
+                   $col["median_s"] / bare[k]
+    }' "$@"
+}
+
 case "${1:-}" in
+frameworks)
+    measure frameworks
+    host "$OUT/bench-frameworks-20000/provenance.csv"
+    frameworks_table "$OUT"/bench-libraries-1000/summary.csv "$OUT"/bench-frameworks-1000/summary.csv \
+        "$OUT"/bench-libraries-20000/summary.csv "$OUT"/bench-frameworks-20000/summary.csv
+    echo
+    echo "The protocol adds nothing to a batch: the same calls, the same batches, in a bare loop"
+    "${PYTHON:-python3}" peers/bare_article.py >"$OUT/bare_article.csv"
+    bare_compare "$OUT/bare_article.csv" "$OUT"/bench-frameworks-1000/summary.csv \
+        "$OUT"/bench-frameworks-20000/summary.csv
+    ;;
 cpu)
     measure cpu
     host "$OUT/bench-cpu/provenance.csv"

@@ -9,6 +9,8 @@
 #   test         build/tests/test_kernels: every backend, impl, dtype and axis
 #                checked against the float64 reference (GPU: n = 1 ... 4097)
 #   bench        tools/bench.sh gpu (`make bench-gpu` without the make)
+#   frameworks   tools/bench.sh frameworks: CuPy and PyTorch beside cuBLAS and
+#                our kernels, and PyTorch's calls in a bare Python loop
 #   experiments  build/runner run EXPERIMENTS --out results/<host tag>
 #   sanitize     compute-sanitizer memcheck over test_kernels (not by default)
 # Each step's exit code and time are shown; a failed step does not stop the
@@ -112,6 +114,12 @@ if [ ! -x build/runner ]; then
     exit 2
 fi
 find_cublas
+# The framework workers take their inputs through files: in memory where
+# /dev/shm has room for the largest (two 3.2 GB matrices), else on disk.
+if [ -z "${TMPDIR:-}" ] && [ "$(df -Pk /dev/shm 2>/dev/null | awk 'NR == 2 { print $4 }')" -gt 8000000 ] 2>/dev/null; then
+    export TMPDIR=/dev/shm
+fi
+note "framework workers' files in ${TMPDIR:-/tmp}; python3: $(command -v python3)"
 note "gpu_session: steps '$STEPS', PROFILE=$PROFILE, LIMIT=${LIMIT}s, OUT=$OUT"
 for s in $STEPS; do
     case $s in
@@ -125,6 +133,7 @@ for s in $STEPS; do
         fi
         ;;
     bench) step bench "$OUT/bench.log" env BUILD=build tools/bench.sh gpu ;;
+    frameworks) step frameworks "$OUT/frameworks.log" env BUILD=build tools/bench.sh frameworks ;;
     experiments)
         tag=$(build/runner host-tag)
         for e in $EXPERIMENTS; do
@@ -136,7 +145,7 @@ for s in $STEPS; do
         step sanitize "$OUT/sanitize.log" compute-sanitizer --tool memcheck --error-exitcode 9 \
             build/tests/test_kernels
         ;;
-    *) note "unknown step '$s' (info, test, bench, experiments, sanitize)" ;;
+    *) note "unknown step '$s' (info, test, bench, frameworks, experiments, sanitize)" ;;
     esac
 done
 pack
@@ -149,6 +158,7 @@ if [ -f "$OUT/bench.log" ]; then
     echo "== bench (per call; of_copy against the best copy of the same backend, dtype, n)"
     grep -E '^(backend|cublas|cuda) |x faster|CUDA graph' "$OUT/bench.log"
 fi
+[ -f "$OUT/frameworks.log" ] && grep -E '^(backend|cupy|torch|cublas|cuda) |runner/bare' "$OUT/frameworks.log"
 grep -E '^(RESULT|FAIL)' "$OUT/test_kernels.log" 2>/dev/null | tail -12
 note "== summary ($(($(date +%s) - START))s)"
 printf '%b' "$SUMMARY" | tee -a "$LOG"

@@ -89,8 +89,7 @@ int npy_write(const char *path, enum kernel_dtype dtype, const void *data, size_
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0)
         return snprintf(err, errlen, "cannot create %s: %s", path, strerror(errno)), -1;
-    if (hlen == 0 || write_all(fd, header, hlen) != 0 || write_all(fd, data, bytes) != 0 ||
-        fsync(fd) != 0) {
+    if (hlen == 0 || write_all(fd, header, hlen) != 0 || write_all(fd, data, bytes) != 0) {
         int e = hlen ? errno : EINVAL;
         close(fd);
         unlink(path);

@@ -10,8 +10,9 @@
 
 /* Writes count elements of dtype at data to path as an array of shape
  * (rows,) when cols is 0, else (rows, cols); rows * (cols or 1) must be
- * count. The file is created new (O_EXCL, never through a symlink) and
- * synced. Returns 0, or -1 with the reason (errno text) in err. */
+ * count. The file is created new (O_EXCL, never through a symlink); it is
+ * a hand-over, not a record, so it is not synced. Returns 0, or -1 with the
+ * reason (errno text) in err. */
 int npy_write(const char *path, enum kernel_dtype dtype, const void *data, size_t rows,
               size_t cols, char *err, size_t errlen);
 

@@ -63,11 +63,11 @@ static void describe(const struct kernel_point *p, kernel_fact_fn fact, void *ct
 
 static const struct kernel_backend good = {
     "good", "fake", { impl_list, impl_list, impl_list }, always, fits, setup, verify_ok, run,
-    teardown, describe, 0,
+    teardown, describe, 0, 0,
 };
 static const struct kernel_backend wrong = {
     "wrong", "fake", { impl_list, impl_list, impl_list }, always, fits, setup, verify_wrong, run,
-    teardown, describe, 0,
+    teardown, describe, 0, 0,
 };
 
 static struct point make_point(const struct kernel_backend *b, long n, long samples)

@@ -1,0 +1,34 @@
+-- Figure 2's companion: the article's frameworks in both dtypes, every
+-- impl, both summation axes. `article` is the article's code exactly; the
+-- others are what a user would write instead (torch.mv, A @ x, torch.outer
+-- or matmul then sum; cupy.dot, cupy.outer). Every impl forms all N^2
+-- products: the same FLOPs. The article measured CuPy in float64 and
+-- PyTorch in float32; here both are measured in both.
+
+local function sampled(decl, batch)
+  local s = profile == "tiny" and { iterations = 2, samples = 3, warmup = 0 }
+    or { iterations = "auto", min_batch_time = batch, samples = 6, target_rel_ci = 0.01,
+         max_samples = 12, warmup = 1 }
+  for k, v in pairs(s) do decl[k] = v end
+  return decl
+end
+
+-- On the GPU: CuPy and PyTorch, sampled as fig2_gpu_f64.lua says.
+experiment(sampled({
+  name = "frameworks-gpu", backend = { "cupy", "torch-cuda" }, dtype = { "f32", "f64" },
+  op = { "copy", "matvec", "outer_sum" }, axis = { 0, 1 },
+  impl = { copy = { "copy", "clone" }, matvec = { "article", "dot", "mv", "matmul" },
+           outer_sum = { "article", "outer", "matmul" } },
+  n = profile == "tiny" and { 400 } or { 1000, 2000, 5000, 10000, 15000, 20000 },
+  optional = true,
+}, 0.02))
+
+-- On the CPU: PyTorch and NumPy (CuPy's counterpart), 50 ms samples.
+experiment(sampled({
+  name = "frameworks-cpu", backend = { "torch", "numpy" }, dtype = { "f32", "f64" },
+  op = { "copy", "matvec", "outer_sum" }, axis = { 0, 1 },
+  impl = { copy = { "copy", "clone" }, matvec = { "article", "dot", "mv", "matmul" },
+           outer_sum = { "article", "outer", "matmul" } },
+  n = by_profile { full = { 1000, 2000, 5000, 10000, 20000 }, quick = { 1000, 5000 }, tiny = { 64 } },
+  optional = true,
+}, profile == "full" and 0.2 or 0.05))
