@@ -110,7 +110,7 @@ frameworks_table() {
             c = ceil[V[r, "dtype"], V[r, "n"]]
             printf "%-10s %-5s %6d  %-10s %-13s %-4s %12.2f %9.1f %8s\n", V[r, "backend"], V[r, "dtype"],
                    V[r, "n"], V[r, "op"], V[r, "impl"], V[r, "axis"] == "" ? "-" : V[r, "axis"],
-                   V[r, "median_s"] * 1e6, V[r, "gbps"], c > 0 ? sprintf("%.2f", V[r, "gbps"] / c) : "-"
+                   V[r, "median_s"] * 1e6, V[r, "gbps"], (c > 0 ? sprintf("%.2f", V[r, "gbps"] / c) : "-")
         }
     }' "$@"
 }
@@ -132,15 +132,22 @@ bare_compare() {
 
 case "${1:-}" in
 frameworks)
+    # The bare loop before and after the runner: a drift of the host shows
+    # as a difference between the two.
+    mkdir -p "$OUT"
+    "${PYTHON:-python3}" peers/bare_article.py >"$OUT/bare_article-before.csv"
     measure frameworks
+    "${PYTHON:-python3}" peers/bare_article.py >"$OUT/bare_article-after.csv"
     host "$OUT/bench-frameworks-20000/provenance.csv"
     frameworks_table "$OUT"/bench-libraries-1000/summary.csv "$OUT"/bench-frameworks-1000/summary.csv \
         "$OUT"/bench-libraries-20000/summary.csv "$OUT"/bench-frameworks-20000/summary.csv
     echo
     echo "The protocol adds nothing to a batch: the same calls, the same batches, in a bare loop"
-    "${PYTHON:-python3}" peers/bare_article.py >"$OUT/bare_article.csv"
-    bare_compare "$OUT/bare_article.csv" "$OUT"/bench-frameworks-1000/summary.csv \
-        "$OUT"/bench-frameworks-20000/summary.csv
+    for when in before after; do
+        echo "bare loop run $when the runner:"
+        bare_compare "$OUT/bare_article-$when.csv" "$OUT"/bench-frameworks-1000/summary.csv \
+            "$OUT"/bench-frameworks-20000/summary.csv
+    done
     ;;
 cpu)
     measure cpu

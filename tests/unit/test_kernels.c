@@ -146,8 +146,8 @@ static void test_gpu_graph(void)
     const struct kernel_backend *const *all = kernel_backends();
     for (int i = 0; all[i]; i++) {
         char reason[KERNEL_ERR_LEN] = "";
-        if (!all[i]->gpu || !all[i]->available(reason))
-            continue; /* test_backends said why */
+        if (!all[i]->gpu || all[i]->worker || !all[i]->available(reason))
+            continue; /* test_backends said why; workers: test_worker_refusals */
         const struct kernel_backend *b = all[i];
         label_note = " (graph, flush_l2)";
         for (int op = 0; op < OP_COUNT; op++)
@@ -256,6 +256,31 @@ static void test_openblas_threads(void)
     CHECK(f.value[0] != '\0' && strcmp(f.value, "unknown") != 0, "openblas_version: %s", f.value);
 }
 
+/* A framework backend times the framework's own calls: CUDA graphs and L2
+ * flushes are refused at setup, with the reason. */
+static void test_worker_refusals(void)
+{
+    const struct kernel_backend *const *all = kernel_backends();
+    for (int i = 0; all[i]; i++) {
+        char reason[KERNEL_ERR_LEN] = "", err[KERNEL_ERR_LEN] = "";
+        if (!all[i]->worker || !all[i]->available(reason))
+            continue;
+        struct kernel_point p = { .op = OP_MATVEC, .dtype = DTYPE_F32, .axis = -1, .n = 8,
+                                  .impl = all[i]->impls[OP_MATVEC][0], .seed = 1, .flush_l2 = 1 };
+        void *state = NULL;
+        int status = all[i]->setup(&p, &state, err);
+        CHECK(status == KERNEL_ERROR && !state && strstr(err, "graph and flush_l2 do not apply"),
+              "%s with flush_l2: setup returned %d: %s", all[i]->name, status, err);
+        if (state)
+            all[i]->teardown(state);
+        p.impl = "no-such-impl";
+        p.flush_l2 = 0;
+        status = all[i]->setup(&p, &state, err);
+        CHECK(status == KERNEL_ERROR && strstr(err, "has no impl 'no-such-impl'"),
+              "%s with an unknown impl: setup returned %d: %s", all[i]->name, status, err);
+    }
+}
+
 /* kernel_flops and kernel_bytes, worked out by hand. */
 static void test_counts(void)
 {
@@ -281,6 +306,7 @@ int main(void)
     test_backends();
     test_gpu_fused();
     test_gpu_graph();
+    test_worker_refusals();
     test_refusals("cpu");
     test_refusals("openblas");
     test_openblas_threads();
