@@ -153,6 +153,23 @@ static void test_auto_iterations(void)
     measurement_free(&m);
 }
 
+/* Sample counts whose arrays would not fit in size_t are refused, never
+ * allocated short (samples = 2^61 once wrapped to a 0-byte buffer). */
+static void test_sample_counts_are_checked(void)
+{
+    struct point p = make_point(&good, 8, 10);
+    struct measurement m;
+    char err[KERNEL_ERR_LEN] = "";
+    p.sampling.max_samples = (1L << 61) + 1;
+    CHECK(measure_point(&p, &m, NULL, NULL, err) == KERNEL_NO_MEMORY, "status");
+    CHECK(strcmp(err, "out of memory for 2305843009213693953 samples") == 0, "err: %s", err);
+    CHECK(m.count == 0 && m.per_call == NULL && m.batch == NULL, "nothing kept");
+    p.sampling.samples = 1L << 61;
+    p.sampling.max_samples = 10;
+    CHECK(measure_point(&p, &m, NULL, NULL, err) == KERNEL_ERROR, "status");
+    CHECK(strstr(err, "need 1 <= samples <= max_samples") != NULL, "err: %s", err);
+}
+
 /* Counts the data lines of a file; -1 if it does not exist. */
 static int count_lines(const char *path)
 {
@@ -203,6 +220,7 @@ int main(void)
     test_memory_guard();
     test_adaptive_stop();
     test_auto_iterations();
+    test_sample_counts_are_checked();
     test_failed_point_keeps_the_others();
     return check_report("measure");
 }
