@@ -3,6 +3,7 @@
  * that does not fit is refused before setup; the stopping rule holds; an
  * experiment with a failed point still writes the points that succeeded. */
 #define _POSIX_C_SOURCE 200809L
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -183,6 +184,31 @@ static int count_lines(const char *path)
     return lines;
 }
 
+/* Whether the small file at path contains text. */
+static int file_has(const char *path, const char *text)
+{
+    char buf[65536];
+    FILE *f = fopen(path, "r");
+    size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+    buf[n] = '\0';
+    if (f)
+        fclose(f);
+    return strstr(buf, text) != NULL;
+}
+
+/* The entries of folder path, . and .. excepted. */
+static int entries(const char *path)
+{
+    DIR *d = opendir(path);
+    struct dirent *e;
+    int n = 0;
+    while (d && (e = readdir(d)) != NULL)
+        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    if (d)
+        closedir(d);
+    return n;
+}
+
 static void test_failed_point_keeps_the_others(void)
 {
     char dir[256], path[512];
@@ -192,7 +218,7 @@ static void test_failed_point_keeps_the_others(void)
                                make_point(&good, 16, 3) };
     struct experiment e = { .name = "mixed", .script = "tests/unit/test_measure.c", .line = 1,
                             .params = "{ fake }", .seed = "1", .points = points, .count = 3 };
-    struct run_options o = { .out_dir = dir, .profile = "test", .quiet = 1 };
+    struct run_options o = { .out_dir = dir, .profile = "test", .run_id = "test-run-1", .quiet = 1 };
     CHECK(run_experiment(&e, &o) == EXIT_WRONG, "exit code says a result was wrong");
     snprintf(path, sizeof path, "%s/mixed/summary.csv", dir);
     CHECK(count_lines(path) == 3, "summary: header + 2 good points, got %d lines", count_lines(path));
@@ -200,8 +226,12 @@ static void test_failed_point_keeps_the_others(void)
     CHECK(count_lines(path) == 1 + 2 * 3, "samples: %d lines", count_lines(path));
     snprintf(path, sizeof path, "%s/mixed/provenance.csv", dir);
     CHECK(count_lines(path) > 5, "provenance: %d lines", count_lines(path));
-    snprintf(path, sizeof path, "%s/mixed/summary.csv.tmp", dir);
-    CHECK(count_lines(path) == -1, "no temporary file left");
+    snprintf(path, sizeof path, "%s/mixed/provenance.csv", dir);
+    CHECK(file_has(path, "\nrun_id,test-run-1\n") && file_has(path, "\nsummary_rows,2\n") &&
+          file_has(path, "\nsamples_rows,6\n"), "provenance lacks the run id or the row counts");
+    snprintf(path, sizeof path, "%s/mixed/summary.csv", dir);
+    CHECK(file_has(path, ",seed,run_id\n") && file_has(path, ",test-run-1\n"), "summary lacks run_id");
+    CHECK(entries(dir) == 1, "%s holds %d entries, want only mixed/", dir, entries(dir));
 
     struct experiment all_wrong = { .name = "allwrong", .script = "tests/unit/test_measure.c",
                                     .params = "{}", .seed = "1", .points = &points[1], .count = 1 };
