@@ -104,19 +104,21 @@ static int is_set_file(const char *entry)
 }
 
 /* Removes folder sub of dirfd if it holds only a set's files (never
- * following a symlink); else says what was left. */
+ * following a symlink); else says what was left and why. */
 static void remove_set_folder(int dirfd, const char *dir, const char *sub)
 {
     int fd = openat(dirfd, sub, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd >= 0) {
-        for (int i = 0; set_files[i]; i++)
-            unlinkat(fd, set_files[i], 0);
+    int e = fd < 0 ? errno : 0;
+    for (int i = 0; fd >= 0 && set_files[i]; i++)
+        if (unlinkat(fd, set_files[i], 0) != 0 && errno != ENOENT && !e)
+            e = errno;
+    if (fd >= 0)
         close(fd);
-    }
-    if (unlinkat(dirfd, sub, AT_REMOVEDIR) != 0)
-        fprintf(stderr, "runner: left %s/%s: %s\n", dir, sub,
-                errno == ENOTEMPTY || errno == EEXIST ? "it holds files that are not the set's"
-                                                      : strerror(errno));
+    if (unlinkat(dirfd, sub, AT_REMOVEDIR) == 0)
+        return;
+    e = e ? e : errno;
+    fprintf(stderr, "runner: left %s/%s: %s\n", dir, sub,
+            e == ENOTEMPTY || e == EEXIST ? "it holds files that are not the set's" : strerror(e));
 }
 
 /* Whether entry is a staging folder's name for experiment name. */
