@@ -40,7 +40,8 @@ static const char usage[] =
     "host-tag the name of this host's folder under results/\n"
     "\n"
     "exit codes: 0 ok, 1 a result was wrong, 2 usage or script error, 3 a backend is\n"
-    "unavailable, 4 a point could not run, 5 results could not be written, 130 interrupted\n";
+    "unavailable, 4 a point could not run, 5 results could not be written (or another run\n"
+    "is writing one of the experiments), 130 interrupted\n";
 
 static void on_signal(int sig)
 {

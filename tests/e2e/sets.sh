@@ -127,6 +127,11 @@ sleep 1
 run --out "$out" 2>"$tmp/err"
 expect "a second run exits 5" [ $? -eq 5 ]
 expect "naming the first run" grep -qx "runner: $out/set is being written by another run (pid $pid); wait for it, or pass --wait" "$tmp/err"
+"$runner" run tests/e2e/set.lua --quiet --out "$out" --wait 2>"$tmp/err" &
+waiter=$!
+sleep 0.5
+kill -INT $waiter; wait $waiter; expect "a run interrupted while it waits exits 130" [ $? -eq 130 ]
+expect "and says so" grep -qx "runner: interrupted while waiting for $out/set" "$tmp/err"
 run --out "$out" --wait; expect "with --wait it runs after the first" [ $? -eq 0 ]
 wait $pid; expect "and the first ran whole" [ $? -eq 0 ]
 expect "the set is the waiting run's, whole" [ "$(($(wc -l <"$out/set/summary.csv") - 1))" -eq 2 ]
