@@ -121,7 +121,12 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB) tests/unit/check.h
 	@mkdir -p $(dir $@)
 	$(call say,CC,$<)$(CC) $(CPPFLAGS) $(CFLAGS) -Itests/unit -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS)
 
-unit: $(UNIT_BIN)
+# The shim that makes the k-th fsync, rename, ... fail, for tests/e2e/sets.sh.
+$(BUILD)/tests/failat.so: tests/e2e/failat.c
+	@mkdir -p $(dir $@)
+	$(call say,CC,$<)$(CC) -std=c11 -O2 $(WARN) -shared -fPIC -o $@ $< -ldl
+
+unit: $(UNIT_BIN) $(BUILD)/tests/failat.so
 
 test:
 	$(Q)tools/deps.sh all

@@ -64,9 +64,29 @@ M.serialize = serialize
 -- Field checks: each returns the value to keep, or raises with a message
 -- naming the field and what it expects.
 
-local function positive_integer(v)
-  return math.type(v) == "integer" and v > 0
-    or (type(v) == "number" and v > 0 and v == math.floor(v) and v < 2^53)
+-- The runner's upper bound for each numeric field (registry.limits, from
+-- runner/experiment.c): no size the runner computes from a point overflows.
+local limits = registry.limits
+
+local function shown(x) return tostring(math.tointeger(x) or x) end
+
+-- An integer (or a float with an integer value) from lo to the field's bound.
+local function integer_in(lo, field)
+  local hi = limits[field].hi
+  return function(v)
+    local i = type(v) == "number" and math.tointeger(v)
+    return i and i >= lo and i <= hi
+  end
+end
+
+local function positive_integer(field) return integer_in(1, field) end
+
+-- The spec of a number of seconds above 0, up to the field's bound (so
+-- never inf or nan).
+local function seconds(field, default)
+  local hi = limits[field].hi
+  return { function(v) return type(v) == "number" and v > 0 and v <= hi end,
+           "a positive number of seconds at most " .. shown(hi), default }
 end
 
 local function as_integer(v) return math.tointeger(v) or v end
@@ -78,27 +98,27 @@ local function choice(valid)
   end, "one of " .. table.concat(valid, ", ")
 end
 
+local function at_most(field) return " at most " .. shown(limits[field].hi) end
+
 local point_fields = {
   -- name = { check, what it expects, default }
   backend  = { "choice" },
   dtype    = { "choice" },
   op       = { "choice" },
-  n        = { positive_integer, "a positive integer" },
+  n        = { positive_integer("n"), "a positive integer" .. at_most("n") },
   axis     = { function(v) return v == 0 or v == 1 end, "0 (sum each column) or 1 (sum each row)" },
-  iterations = { function(v) return v == "auto" or positive_integer(v) end,
-                 'a positive integer or "auto"', "auto" },
-  min_batch_time = { function(v) return type(v) == "number" and v > 0 end,
-                     "a positive number of seconds", 0.02 },
-  warmup   = { function(v) return math.tointeger(v) and v >= 0 end, "a non-negative integer", 1 },
-  samples  = { positive_integer, "a positive integer", 10 },
-  max_samples = { positive_integer, "a positive integer" },
+  iterations = { function(v) return v == "auto" or positive_integer("iterations")(v) end,
+                 "a positive integer" .. at_most("iterations") .. ' or "auto"', "auto" },
+  min_batch_time = seconds("min_batch_time", 0.02),
+  warmup   = { integer_in(0, "warmup"), "a non-negative integer" .. at_most("warmup"), 1 },
+  samples  = { positive_integer("samples"), "a positive integer" .. at_most("samples"), 10 },
+  max_samples = { positive_integer("max_samples"), "a positive integer" .. at_most("max_samples") },
   target_rel_ci = { function(v) return type(v) == "number" and v > 0 and v < 1 end,
                     "a number between 0 and 1" },
-  max_time = { function(v) return type(v) == "number" and v > 0 end,
-               "a positive number of seconds", 10 },
-  seed     = { function(v) return math.tointeger(v) and v >= 0 end, "a non-negative integer", 1 },
-  threads  = { function(v) return math.tointeger(v) and v >= 0 end,
-               "a non-negative integer (0: the library's default)", 0 },
+  max_time = seconds("max_time", 10),
+  seed     = { integer_in(0, "seed"), "a non-negative integer" .. at_most("seed"), 1 },
+  threads  = { integer_in(0, "threads"),
+               "a non-negative integer" .. at_most("threads") .. " (0: the library's default)", 0 },
   graph    = { function(v) return type(v) == "boolean" end, "a boolean", false },
   flush_l2 = { function(v) return type(v) == "boolean" end, "a boolean", false },
 }
@@ -360,6 +380,12 @@ local function sandbox(profile, declared)
     end
     if not decl.name:match("^[%w._-]+$") then
       fail(where, "experiment: name '%s' may hold only letters, digits, '.', '_' and '-'", decl.name)
+    end
+    if decl.name:sub(1, 1) == "." then
+      fail(where, "experiment: name '%s' may not start with '.' (it names a folder under --out)", decl.name)
+    end
+    if #decl.name > 128 then
+      fail(where, "experiment: name '%s...' is %d characters long, at most 128", decl.name:sub(1, 16), #decl.name)
     end
     for k in pairs(decl) do
       if type(k) ~= "string" or not (point_fields[k] or experiment_fields[k]) then

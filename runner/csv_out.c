@@ -1,23 +1,31 @@
-/* csv_out.c: CSV files through libcsv. Written files are never torn: rows go
- * to PATH.tmp, which csv_out_commit flushes, syncs, closes and renames onto
- * PATH, so a reader sees the old file or the whole new one. Read files are
- * parsed strictly; a malformed one is an error naming the file and line. */
-#define _POSIX_C_SOURCE 200809L
+/* csv_out.c: CSV files through libcsv. Written files are never torn: a
+ * file is either created under a unique temporary name beside PATH
+ * (PATH.tmp-XXXXXX, O_EXCL, so a planted file or symlink there is never
+ * followed) and renamed onto PATH by csv_out_commit, or created under its
+ * final name in a private folder that the caller commits (set_out.c). Read
+ * files are parsed strictly; a malformed one is an error naming the file
+ * and line. */
+#define _GNU_SOURCE
 #include "csv_out.h"
 
 #include <csv.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 struct csv_out {
     FILE *fp;
-    char *path, *tmp;
-    int err;  /* errno of the first failed write, 0 if none */
+    int dirfd;         /* the folder holding the file: AT_FDCWD or the caller's */
+    char *name;        /* the file's final name in dirfd */
+    char *tmp;         /* its temporary name in dirfd, renamed onto name; NULL if none */
+    char *shown;       /* the file being written, as messages name it */
+    int err;           /* errno of the first failed write, 0 if none */
 };
 
 static void say(char *err, size_t errlen, const char *fmt, ...)
@@ -34,37 +42,75 @@ static void say(char *err, size_t errlen, const char *fmt, ...)
     va_end(ap);
 }
 
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    return d ? memcpy(d, s, n) : NULL;
-}
-
 static void csv_out_free(struct csv_out *f)
 {
-    free(f->path);
+    free(f->name);
     free(f->tmp);
+    free(f->shown);
     free(f);
 }
 
-struct csv_out *csv_out_open(const char *path, char *err, size_t errlen)
+/* A writer for fd, which holds the file shown; takes fd over. */
+static struct csv_out *wrap_fd(int fd, int dirfd, const char *name, const char *tmp,
+                               const char *shown, char *err, size_t errlen)
 {
     struct csv_out *f = calloc(1, sizeof *f);
-    size_t n = strlen(path);
-    if (!f || !(f->path = dup_str(path)) || !(f->tmp = malloc(n + sizeof ".tmp"))) {
-        say(err, errlen, "%s: out of memory", path);
+    if (!f || !(f->name = strdup(name)) || (tmp && !(f->tmp = strdup(tmp))) ||
+        !(f->shown = strdup(shown)) || !(f->fp = fdopen(fd, "w"))) {
+        say(err, errlen, "%s: out of memory", shown);
+        close(fd);
         if (f)
             csv_out_free(f);
         return NULL;
     }
-    memcpy(f->tmp, path, n);
-    memcpy(f->tmp + n, ".tmp", sizeof ".tmp");
-    if (!(f->fp = fopen(f->tmp, "w"))) {
-        say(err, errlen, "%s: %s", f->tmp, strerror(errno));
-        csv_out_free(f);
+    f->dirfd = dirfd;
+    return f;
+}
+
+/* The mode a file created with 0666 would get under the current umask. */
+static mode_t created_mode(void)
+{
+    mode_t mask = umask(0);
+    umask(mask);
+    return 0666 & ~mask;
+}
+
+struct csv_out *csv_out_open(const char *path, char *err, size_t errlen)
+{
+    size_t n = strlen(path);
+    char *tmp = malloc(n + sizeof ".tmp-XXXXXX");
+    if (!tmp) {
+        say(err, errlen, "%s: out of memory", path);
         return NULL;
     }
+    memcpy(tmp, path, n);
+    memcpy(tmp + n, ".tmp-XXXXXX", sizeof ".tmp-XXXXXX");
+    int fd = mkostemp(tmp, O_CLOEXEC);  /* O_EXCL: never an existing name */
+    if (fd < 0 || fchmod(fd, created_mode()) != 0) {
+        say(err, errlen, "%s: cannot create a temporary file beside it: %s", path, strerror(errno));
+        if (fd >= 0)
+            close(fd), unlink(tmp);
+        free(tmp);
+        return NULL;
+    }
+    struct csv_out *f = wrap_fd(fd, AT_FDCWD, path, tmp, tmp, err, errlen);
+    if (!f)
+        unlink(tmp);
+    free(tmp);
+    return f;
+}
+
+struct csv_out *csv_out_create_at(int dirfd, const char *name, const char *shown, char *err,
+                                  size_t errlen)
+{
+    int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    if (fd < 0) {
+        say(err, errlen, "%s: %s", shown, strerror(errno));
+        return NULL;
+    }
+    struct csv_out *f = wrap_fd(fd, dirfd, name, NULL, shown, err, errlen);
+    if (!f)
+        unlinkat(dirfd, name, 0);
     return f;
 }
 
@@ -109,31 +155,34 @@ int csv_out_row(struct csv_out *f, const char *const *fields, int count)
     return 0;
 }
 
-int csv_out_commit(struct csv_out *f, char *err, size_t errlen)
+/* Flushes, syncs and closes f's file; 0, or -1 with what failed in err. */
+static int finish(struct csv_out *f, char *err, size_t errlen)
 {
     int e = f->err;
     const char *what = "write";
     if (!e && fflush(f->fp) != 0)
-        e = errno, what = "flush";
+        e = errno, what = "write";
     if (!e && fsync(fileno(f->fp)) != 0)
         e = errno, what = "fsync";
     if (fclose(f->fp) != 0 && !e)
         e = errno, what = "close";
-    if (!e && rename(f->tmp, f->path) != 0) {
-        e = errno;
-        say(err, errlen, "%s: cannot rename %s onto it: %s", f->path, f->tmp, strerror(e));
-        remove(f->tmp);
-        csv_out_free(f);
-        return -1;
+    f->fp = NULL;
+    if (e)
+        say(err, errlen, "%s: %s failed: %s", f->shown, what, strerror(e));
+    return e ? -1 : 0;
+}
+
+int csv_out_commit(struct csv_out *f, char *err, size_t errlen)
+{
+    int status = finish(f, err, errlen);
+    if (status == 0 && f->tmp && renameat(f->dirfd, f->tmp, f->dirfd, f->name) != 0) {
+        say(err, errlen, "%s: cannot rename %s onto it: %s", f->name, f->tmp, strerror(errno));
+        status = -1;
     }
-    if (e) {
-        say(err, errlen, "%s: %s failed: %s", f->tmp, what, strerror(e));
-        remove(f->tmp);
-        csv_out_free(f);
-        return -1;
-    }
+    if (status != 0)
+        unlinkat(f->dirfd, f->tmp ? f->tmp : f->name, 0);
     csv_out_free(f);
-    return 0;
+    return status;
 }
 
 void csv_out_abort(struct csv_out *f)
@@ -141,7 +190,7 @@ void csv_out_abort(struct csv_out *f)
     if (!f)
         return;
     fclose(f->fp);  /* the file is being thrown away: its errors do not matter */
-    remove(f->tmp);
+    unlinkat(f->dirfd, f->tmp ? f->tmp : f->name, 0);
     csv_out_free(f);
 }
 

@@ -41,6 +41,25 @@ struct experiment_list {
     size_t count;
 };
 
+/* The bounds of a numeric field of a point, as the runner holds it (iterations
+ * 0 is "auto", axis -1 "none", target_rel_ci 0 "none"): lo <= v <= hi, and an
+ * integer if integer is set. Within them every size computed from a point fits
+ * (n^2 elements of 8 bytes, max_samples samples, seed * 1000003 + index below
+ * 2^53). flopbench.lua checks the same upper bounds, with the script's line. */
+struct field_limit {
+    const char *name;
+    int integer;
+    double lo, hi;
+};
+
+/* Every bounded field, ended by a NULL name. */
+extern const struct field_limit experiment_limits[];
+/* The limit of field name, or NULL if it has none. */
+const struct field_limit *experiment_limit(const char *name);
+/* Whether name may be an experiment's folder: 1 to 128 of [A-Za-z0-9._-],
+ * not starting with '.' (so never ".", ".." or a hidden name). */
+int experiment_name_ok(const char *name);
+
 void experiment_list_free(struct experiment_list *list);
 
 #endif

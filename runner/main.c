@@ -12,11 +12,12 @@
 #include "report.h"
 #include "run.h"
 #include "script.h"
+#include "set_out.h"
 
 extern const char flopbench_commit[];
 
 static const char usage[] =
-    "usage: runner run SCRIPT.lua... [--out DIR] [--profile NAME] [--quiet] [--dry-run]\n"
+    "usage: runner run SCRIPT.lua... [--out DIR] [--profile NAME] [--quiet] [--dry-run] [--wait]\n"
     "       runner list [BACKEND]\n"
     "       runner report SPEC.lua [options] SCRIPT.lua...\n"
     "       runner report --current SCRIPT.lua --profile NAME --results DIR\n"
@@ -29,6 +30,8 @@ static const char usage[] =
     "         --profile NAME  the global `profile` scripts see (default \"full\")\n"
     "         --quiet         no progress on stderr, only failures\n"
     "         --dry-run       check the scripts and list their points; measure nothing\n"
+    "         --wait          wait while another run writes one of these experiments\n"
+    "                         (without it, the run refuses at once, exit 5)\n"
     "list     the backends, ops, impls and dtypes of this host, and why any is missing;\n"
     "         with BACKEND, exits 0 if it can run here and 1 (saying why) if not\n"
     "report   the paper's figures, number macros and claims table from the results\n"
@@ -37,7 +40,8 @@ static const char usage[] =
     "host-tag the name of this host's folder under results/\n"
     "\n"
     "exit codes: 0 ok, 1 a result was wrong, 2 usage or script error, 3 a backend is\n"
-    "unavailable, 4 a point could not run, 5 results could not be written, 130 interrupted\n";
+    "unavailable, 4 a point could not run, 5 results could not be written (or another run\n"
+    "is writing one of the experiments), 130 interrupted\n";
 
 static void on_signal(int sig)
 {
@@ -153,6 +157,8 @@ static int parse_run(int argc, char **argv, struct run_args *a)
             a->opt.quiet = 1;
         else if (strcmp(argv[i], "--dry-run") == 0)
             a->dry_run = 1;
+        else if (strcmp(argv[i], "--wait") == 0)
+            a->opt.wait = 1;
         else if (argv[i][0] == '-')
             return fprintf(stderr, "runner: unknown or incomplete option '%s'\n%s", argv[i], usage), -1;
         else
@@ -160,6 +166,8 @@ static int parse_run(int argc, char **argv, struct run_args *a)
     }
     if (a->nscripts == 0)
         return fprintf(stderr, "runner: run needs a script\n%s", usage), -1;
+    if (a->opt.out_dir && !a->opt.out_dir[0])
+        return fprintf(stderr, "runner: --out needs a folder, not an empty string\n%s", usage), -1;
     return 0;
 }
 
@@ -199,11 +207,38 @@ static int load_all(const struct run_args *a, struct experiment_list *lists)
     return EXIT_OK;
 }
 
+/* Locks every experiment of the run, then measures them in script order;
+ * the locks are held until the last is written. */
+static int measure_all(struct experiment_list *lists, int nlists, const struct run_options *o)
+{
+    size_t count = 0, k = 0;
+    for (int i = 0; i < nlists; i++)
+        count += lists[i].count;
+    const struct experiment **all = calloc(count ? count : 1, sizeof *all);
+    struct lock **locks = calloc(count ? count : 1, sizeof *locks);
+    if (!all || !locks) {
+        free(all), free(locks);
+        return fprintf(stderr, "runner: out of memory\n"), EXIT_OUTPUT;
+    }
+    for (int i = 0; i < nlists; i++)
+        for (size_t j = 0; j < lists[i].count; j++)
+            all[k++] = &lists[i].items[j];
+    int code = run_lock_all(all, count, o, locks); /* on failure, none is held */
+    if (code == EXIT_OK) {
+        for (size_t i = 0; i < count && code != EXIT_INTERRUPTED; i++)
+            code = run_exit_worse(code, run_experiment(all[i], o));
+        run_unlock_all(locks, count);
+    }
+    free(all);
+    free(locks);
+    return code;
+}
+
 static int cmd_run(int argc, char **argv)
 {
     const char *scripts[argc];
     struct run_args a = { .scripts = scripts };
-    char default_out[512], tag[256];
+    char default_out[512], tag[256], run_id[96];
     if (parse_run(argc, argv, &a) != 0)
         return EXIT_USAGE;
     if (!a.opt.out_dir) {
@@ -211,6 +246,8 @@ static int cmd_run(int argc, char **argv)
         snprintf(default_out, sizeof default_out, "results/%s", tag);
         a.opt.out_dir = default_out;
     }
+    set_out_run_id(run_id, sizeof run_id);
+    a.opt.run_id = run_id;
     struct experiment_list *lists = calloc((size_t)a.nscripts, sizeof *lists);
     if (!lists)
         return fprintf(stderr, "runner: out of memory\n"), EXIT_POINT;
@@ -218,11 +255,8 @@ static int cmd_run(int argc, char **argv)
     for (int i = 0; a.dry_run && code == EXIT_OK && i < a.nscripts; i++)
         for (size_t j = 0; j < lists[i].count; j++)
             print_points(&lists[i].items[j]);
-    int stop = a.dry_run || code != EXIT_OK;
-    for (int i = 0; !stop && i < a.nscripts && code != EXIT_INTERRUPTED; i++)
-        for (size_t j = 0; j < lists[i].count && code != EXIT_INTERRUPTED; j++) {
-            code = run_exit_worse(code, run_experiment(&lists[i].items[j], &a.opt));
-        }
+    if (!a.dry_run && code == EXIT_OK)
+        code = measure_all(lists, a.nscripts, &a.opt);
     for (int i = 0; i < a.nscripts; i++)
         experiment_list_free(&lists[i]);
     free(lists);

@@ -2,6 +2,7 @@
  * nothing of Lua or CSV. */
 #include "measure.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,8 +84,15 @@ static int take_samples(const struct point *p, void *state, struct measurement *
                         measure_progress_fn progress, void *ctx, char *err)
 {
     const struct sampling *s = &p->sampling;
-    m->per_call = malloc((size_t)s->max_samples * sizeof *m->per_call);
-    m->batch = malloc((size_t)s->max_samples * sizeof *m->batch);
+    /* 1 <= samples <= max_samples: enough() stops before the arrays are full */
+    if (s->samples < 1 || s->max_samples < s->samples)
+        return snprintf(err, KERNEL_ERR_LEN, "samples %ld, max_samples %ld: need 1 <= samples <= max_samples",
+                        s->samples, s->max_samples), KERNEL_ERROR;
+    size_t count = (size_t)s->max_samples;
+    if (count <= SIZE_MAX / sizeof(double)) {
+        m->per_call = calloc(count, sizeof *m->per_call);
+        m->batch = calloc(count, sizeof *m->batch);
+    }
     if (!m->per_call || !m->batch) {
         snprintf(err, KERNEL_ERR_LEN, "out of memory for %ld samples", s->max_samples);
         return KERNEL_NO_MEMORY;

@@ -277,18 +277,23 @@ int provenance_add_script(struct provenance *p, const char *path, char *err, siz
     return 0;
 }
 
-int provenance_write(const struct provenance *p, const char *path, char *err, size_t errlen)
+int provenance_write_rows(const struct provenance *p, struct csv_out *f)
 {
-    struct csv_out *f = csv_out_open(path, err, errlen);
-    if (!f)
-        return -1;
     const char *header[] = {"key", "value"};
     int ok = csv_out_row(f, header, 2) == 0;
     for (size_t i = 0; ok && i < p->count; i++) {
         const char *row[] = {p->pairs[i].key, p->pairs[i].value};
         ok = csv_out_row(f, row, 2) == 0;
     }
-    /* A failed row is remembered by f, and the commit reports it. */
+    return ok ? 0 : -1;
+}
+
+int provenance_write(const struct provenance *p, const char *path, char *err, size_t errlen)
+{
+    struct csv_out *f = csv_out_open(path, err, errlen);
+    if (!f)
+        return -1;
+    provenance_write_rows(p, f); /* a failed row is remembered by f, and the commit says it */
     return csv_out_commit(f, err, errlen);
 }
 

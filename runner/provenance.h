@@ -19,6 +19,10 @@ const char *provenance_get(const struct provenance *p, const char *key);
 int provenance_add_host(struct provenance *p);
 /* Adds script_path and script_sha256 (of the file's bytes). */
 int provenance_add_script(struct provenance *p, const char *path, char *err, size_t errlen);
+struct csv_out;
+/* Writes the rows key,value (a header, then insertion order) into f.
+ * Returns 0, or -1 on a write error (which f remembers until its commit). */
+int provenance_write_rows(const struct provenance *p, struct csv_out *f);
 /* Writes a CSV with header key,value, in insertion order, via csv_out
  * (so never torn). Returns 0, or -1 with a reason. */
 int provenance_write(const struct provenance *p, const char *path, char *err, size_t errlen);

@@ -6,51 +6,38 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "csv_out.h"
+#include "lock.h"
 #include "measure.h"
 #include "progress.h"
 #include "provenance.h"
+#include "set_out.h"
 
 static const char *const summary_header[] = {
     "experiment", "backend", "op", "impl", "dtype", "axis", "n", "iterations", "threads",
     "graph", "flush_l2", "samples", "median_s", "ci_low_s", "ci_high_s", "ci_level", "min_s",
     "max_s", "mean_s", "stddev_s", "rel_ci", "outliers", "flops", "bytes", "gbps", "gflops",
-    "rel_err", "seed",
+    "rel_err", "seed", "run_id",
 };
 #define SUMMARY_COLUMNS (int)(sizeof summary_header / sizeof *summary_header)
 
 static const char *const samples_header[] = {
     "experiment", "backend", "op", "impl", "dtype", "axis", "n", "iterations", "sample",
-    "batch_s", "per_call_s",
+    "batch_s", "per_call_s", "run_id",
 };
 #define SAMPLES_COLUMNS (int)(sizeof samples_header / sizeof *samples_header)
 #define KEY_COLUMNS 8 /* experiment .. iterations: shared by both files */
 
-/* The open output files of one experiment. */
+/* The open output files of one experiment, in its staging folder. */
 struct outputs {
+    struct set_out *set;
     struct csv_out *samples, *summary;
     struct provenance *prov;
-    int failed_writes;
+    const char *run_id;
+    long samples_rows, summary_rows;
+    int failed_facts; /* provenance facts lost to a lack of memory */
 };
-
-/* mkdir -p. Returns 0 or -1 with errno set. */
-static int make_dirs(const char *path)
-{
-    char buf[4096];
-    if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
-        return errno = ENAMETOOLONG, -1;
-    for (char *s = buf + 1; *s; s++) {
-        if (*s != '/')
-            continue;
-        *s = '\0';
-        if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-            return -1;
-        *s = '/';
-    }
-    return mkdir(buf, 0777) != 0 && errno != EEXIST ? -1 : 0;
-}
 
 /* Fills cols[0..KEY_COLUMNS) with text in bufs (16 fields of 64 bytes). */
 static void key_fields(const struct experiment *e, const struct point *p, long iterations,
@@ -82,8 +69,10 @@ static int write_samples(struct outputs *out, const struct experiment *e, const 
         cols[8] = bufs[3];
         cols[9] = bufs[4];
         cols[10] = bufs[5];
+        cols[11] = out->run_id;
         if (csv_out_row(out->samples, cols, SAMPLES_COLUMNS) != 0)
             return -1;
+        out->samples_rows++;
     }
     return 0;
 }
@@ -111,8 +100,10 @@ static int write_summary(struct outputs *out, const struct experiment *e, const 
     snprintf(bufs[20], 64, "%.6g", flops / s->median / 1e9);
     snprintf(bufs[21], 64, "%.3g", m->check.rel_err);
     snprintf(bufs[22], 64, "%llu", (unsigned long long)p->k.seed);
-    for (int i = 8; i < SUMMARY_COLUMNS; i++)
+    for (int i = 8; i < SUMMARY_COLUMNS - 1; i++)
         cols[i] = bufs[i - 5];
+    cols[SUMMARY_COLUMNS - 1] = out->run_id;
+    out->summary_rows++;
     return csv_out_row(out->summary, cols, SUMMARY_COLUMNS);
 }
 
@@ -120,72 +111,103 @@ static void add_fact(void *ctx, const char *key, const char *value)
 {
     struct outputs *out = ctx;
     if (provenance_set(out->prov, key, value) != 0)
-        out->failed_writes++;
+        out->failed_facts++;
 }
 
-/* Removes what is still a temporary file and frees the provenance, so
- * that the files on disk stay as they were. */
+/* Removes the staging folder and frees the provenance, so that the files
+ * on disk stay as they were. */
 static void discard_outputs(struct outputs *out)
 {
     if (out->samples)
         csv_out_abort(out->samples);
     if (out->summary)
         csv_out_abort(out->summary);
+    if (out->set)
+        set_out_abort(out->set);
     provenance_free(out->prov);
     out->samples = out->summary = NULL;
+    out->set = NULL;
     out->prov = NULL;
 }
 
-/* Opens the three outputs; on failure closes what was opened. */
-static int open_outputs(struct outputs *out, const struct experiment *e, const struct run_options *o,
-                        const char *dir, char *err, size_t errlen)
+/* The provenance's first keys: the host, the script, the run and its id. */
+static int start_provenance(struct outputs *out, const struct experiment *e,
+                            const struct run_options *o, char *err, size_t errlen)
 {
-    char path[4200];
-    memset(out, 0, sizeof *out);
-    if (make_dirs(dir) != 0)
-        return snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno)), -1;
-    snprintf(path, sizeof path, "%s/samples.csv", dir);
-    out->samples = csv_out_open(path, err, errlen);
-    snprintf(path, sizeof path, "%s/summary.csv", dir);
-    out->summary = out->samples ? csv_out_open(path, err, errlen) : NULL;
-    out->prov = provenance_new();
-    if (!out->samples || !out->summary || !out->prov ||
-        csv_out_row(out->samples, samples_header, SAMPLES_COLUMNS) ||
-        csv_out_row(out->summary, summary_header, SUMMARY_COLUMNS) ||
-        provenance_add_host(out->prov) || provenance_add_script(out->prov, e->script, err, errlen)) {
-        discard_outputs(out);
-        if (!err[0])
-            snprintf(err, errlen, "cannot start the output files in %s", dir);
+    struct provenance *p = out->prov = provenance_new();
+    if (!p || provenance_add_host(p) || provenance_add_script(p, e->script, err, errlen))
         return -1;
-    }
-    provenance_set(out->prov, "experiment", e->name);
-    provenance_setf(out->prov, "script_line", "%d", e->line);
-    provenance_set(out->prov, "profile", o->profile);
-    provenance_set(out->prov, "seed", e->seed);
-    provenance_setf(out->prov, "points", "%zu", e->count);
-    provenance_set(out->prov, "params", e->params);
+    if (provenance_set(p, "experiment", e->name) || provenance_setf(p, "script_line", "%d", e->line) ||
+        provenance_set(p, "profile", o->profile) || provenance_set(p, "seed", e->seed) ||
+        provenance_setf(p, "points", "%zu", e->count) || provenance_set(p, "params", e->params) ||
+        provenance_set(p, "run_id", o->run_id))
+        return snprintf(err, errlen, "out of memory"), -1;
     return 0;
 }
 
-/* Commits all three files when some point was measured, else aborts them.
- * A file whose commit is not reached is aborted, never left as PATH.tmp. */
-static int close_outputs(struct outputs *out, const char *dir, long measured, char *err, size_t errlen)
+/* Opens the outputs in a fresh staging folder, after removing those that
+ * dead runs left; on failure closes what was opened. */
+static int open_outputs(struct outputs *out, const struct experiment *e, const struct run_options *o,
+                        char *err, size_t errlen)
 {
-    char path[4200];
+    memset(out, 0, sizeof *out);
+    out->run_id = o->run_id;
+    if (set_out_make_dir(o->out_dir) != 0)
+        return snprintf(err, errlen, "cannot create %s: %s", o->out_dir, strerror(errno)), -1;
+    set_out_sweep(o->out_dir, e->name);
+    out->set = set_out_begin(o->out_dir, e->name, err, errlen);
+    if (out->set)
+        out->samples = set_out_file(out->set, "samples.csv", err, errlen);
+    if (out->samples)
+        out->summary = set_out_file(out->set, "summary.csv", err, errlen);
+    if (!out->summary || csv_out_row(out->samples, samples_header, SAMPLES_COLUMNS) ||
+        csv_out_row(out->summary, summary_header, SUMMARY_COLUMNS) ||
+        start_provenance(out, e, o, err, errlen)) {
+        discard_outputs(out);
+        if (!err[0])
+            snprintf(err, errlen, "cannot start the output files in %s", o->out_dir);
+        return -1;
+    }
+    return 0;
+}
+
+/* Commits csv file *f (syncing it) and clears *f, which the commit frees. */
+static int commit_file(struct csv_out **f, char *err, size_t errlen)
+{
+    int status = csv_out_commit(*f, err, errlen);
+    *f = NULL;
+    return status;
+}
+
+/* Writes the provenance, with the row counts, into the set. */
+static int write_provenance(struct outputs *out, char *err, size_t errlen)
+{
+    if (out->failed_facts)
+        return snprintf(err, errlen, "out of memory for the provenance"), -1;
+    if (provenance_setf(out->prov, "summary_rows", "%ld", out->summary_rows) ||
+        provenance_setf(out->prov, "samples_rows", "%ld", out->samples_rows))
+        return snprintf(err, errlen, "out of memory for the provenance"), -1;
+    struct csv_out *f = set_out_file(out->set, "provenance.csv", err, errlen);
+    if (!f)
+        return -1;
+    provenance_write_rows(out->prov, f); /* a failed row is remembered by f */
+    return commit_file(&f, err, errlen);
+}
+
+/* Commits the set when some point was measured, else discards it: the
+ * folder then holds the new set, or the old one untouched. */
+static int close_outputs(struct outputs *out, long measured, char *err, size_t errlen)
+{
     int status = 0;
-    if (out->failed_writes)
-        status = -1, snprintf(err, errlen, "writing the results in %s failed", dir);
-    if (status == 0 && measured > 0) {
-        snprintf(path, sizeof path, "%s/provenance.csv", dir);
-        status = provenance_write(out->prov, path, err, errlen);
-        if (status == 0) {
-            status = csv_out_commit(out->samples, err, errlen);
-            out->samples = NULL; /* freed by the commit, whatever it returned */
-        }
-        if (status == 0) {
-            status = csv_out_commit(out->summary, err, errlen);
-            out->summary = NULL;
-        }
+    if (measured > 0)
+        status = write_provenance(out, err, errlen);
+    if (measured > 0 && status == 0)
+        status = commit_file(&out->samples, err, errlen);
+    if (measured > 0 && status == 0)
+        status = commit_file(&out->summary, err, errlen);
+    if (measured > 0 && status == 0) {
+        status = set_out_commit(out->set, err, errlen);
+        out->set = NULL; /* freed by the commit, whatever it returned */
     }
     discard_outputs(out);
     return status;
@@ -226,8 +248,9 @@ static int run_point(const struct experiment *e, size_t i, struct outputs *out, 
         return exit_for(status);
     }
     p->backend->describe(&p->k, add_fact, out);
-    if (write_samples(out, e, p, &m) || write_summary(out, e, p, &m))
-        out->failed_writes++;
+    /* a failed row is remembered by its file, and its commit says why */
+    if (write_samples(out, e, p, &m) == 0)
+        write_summary(out, e, p, &m);
     measurement_free(&m);
     (*measured)++;
     return EXIT_OK;
@@ -235,14 +258,10 @@ static int run_point(const struct experiment *e, size_t i, struct outputs *out, 
 
 int run_experiment(const struct experiment *e, const struct run_options *o)
 {
-    char dir[4096], err[8192] = "";
+    char err[8192] = "";
     struct outputs out;
     struct progress pr;
-    if (snprintf(dir, sizeof dir, "%s/%s", o->out_dir, e->name) >= (int)sizeof dir) {
-        fprintf(stderr, "runner: output path too long: %s/%s\n", o->out_dir, e->name);
-        return EXIT_OUTPUT;
-    }
-    if (open_outputs(&out, e, o, dir, err, sizeof err) != 0) {
+    if (open_outputs(&out, e, o, err, sizeof err) != 0) {
         fprintf(stderr, "runner: %s\n", err);
         return EXIT_OUTPUT;
     }
@@ -253,16 +272,56 @@ int run_experiment(const struct experiment *e, const struct run_options *o)
         code = run_exit_worse(code, run_point(e, i, &out, &pr, &measured));
     if (code == EXIT_INTERRUPTED) {
         discard_outputs(&out);
-        fprintf(stderr, "\nrunner: interrupted; %s left as it was\n", dir);
+        fprintf(stderr, "\nrunner: interrupted; %s/%s left as it was\n", o->out_dir, e->name);
         return code;
     }
-    if (close_outputs(&out, dir, measured, err, sizeof err) != 0) {
+    if (close_outputs(&out, measured, err, sizeof err) != 0) {
         fprintf(stderr, "runner: %s\n", err);
         return run_exit_worse(code, EXIT_OUTPUT);
     }
     if (!o->quiet && measured > 0)
-        fprintf(stderr, "%s: %ld of %zu points written to %s/\n", e->name, measured, e->count, dir);
+        fprintf(stderr, "%s: %ld of %zu points written to %s/%s/\n", e->name, measured, e->count,
+                o->out_dir, e->name);
     if (measured == 0 && e->count > 0)
         fprintf(stderr, "%s: no point was measured; nothing written\n", e->name);
     return code;
+}
+
+void run_unlock_all(struct lock **locks, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        lock_release(locks[i]);
+}
+
+static int by_name(const void *a, const void *b)
+{
+    const struct experiment *const *x = a, *const *y = b;
+    return strcmp((*x)->name, (*y)->name);
+}
+
+int run_lock_all(const struct experiment *const *experiments, size_t count,
+                 const struct run_options *o, struct lock **locks)
+{
+    char err[8192] = "";
+    const struct experiment **sorted = malloc((count ? count : 1) * sizeof *sorted);
+    if (!sorted)
+        return fprintf(stderr, "runner: out of memory\n"), EXIT_OUTPUT;
+    memcpy(sorted, experiments, count * sizeof *sorted);
+    qsort(sorted, count, sizeof *sorted, by_name);
+    size_t held = 0;
+    if (set_out_make_dir(o->out_dir) != 0)
+        snprintf(err, sizeof err, "cannot create %s: %s", o->out_dir, strerror(errno));
+    while (!err[0] && held < count) {
+        struct lock *l = lock_take(o->out_dir, sorted[held]->name, o->wait, err, sizeof err);
+        if (!l)
+            break;
+        locks[held++] = l;
+        set_out_check(o->out_dir, sorted[held - 1]->name, err, sizeof err); /* err on failure */
+    }
+    free(sorted);
+    if (!err[0])
+        return EXIT_OK;
+    run_unlock_all(locks, held);
+    fprintf(stderr, "runner: %s\n", err);
+    return measure_interrupted ? EXIT_INTERRUPTED : EXIT_OUTPUT;
 }

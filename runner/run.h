@@ -24,13 +24,28 @@ int run_exit_worse(int a, int b);
 struct run_options {
     const char *out_dir; /* files go to out_dir/<experiment>/ */
     const char *profile;
+    const char *run_id;  /* carried by every file of every set this run writes */
     int quiet;
+    int wait;            /* wait for another run's lock instead of refusing */
 };
 
-/* Measures every point of e and writes samples.csv, summary.csv and
- * provenance.csv under out_dir/<name>/, each written whole or not at all.
- * Points that fail are reported and left out; the others are written.
- * Returns an enum run_exit. */
+struct lock;
+
+/* Locks experiments[0..count) of one run under o->out_dir (created if
+ * missing), in name order, so that two runs waiting for each other's
+ * experiments cannot each hold one the other needs; checks that each
+ * out_dir/<name> is absent or a folder. locks[i] gets the lock of the i-th
+ * in name order. Returns EXIT_OK, or EXIT_OUTPUT (EXIT_INTERRUPTED) after
+ * saying why, with no lock held. */
+int run_lock_all(const struct experiment *const *experiments, size_t count,
+                 const struct run_options *o, struct lock **locks);
+void run_unlock_all(struct lock **locks, size_t count);
+
+/* Measures every point of e and commits samples.csv, summary.csv and
+ * provenance.csv under out_dir/<name>/ as one set: after any failure the
+ * folder holds the old set or the new one, whole. Points that fail are
+ * reported and left out; the others are written. The caller holds e's lock
+ * (run_lock_all). Returns an enum run_exit. */
 int run_experiment(const struct experiment *e, const struct run_options *o);
 
 #endif

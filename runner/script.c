@@ -6,6 +6,7 @@
 
 #include <lauxlib.h>
 #include <lua.h>
+#include <limits.h>
 #include <lualib.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,6 +95,27 @@ static void push_backend(lua_State *L, const struct kernel_backend *b)
     lua_setfield(L, -2, "ops");
 }
 
+/* Pushes experiment_limits as { field = { lo = , hi = } }, integers as
+ * integers. [-0, +1] */
+static void push_limits(lua_State *L)
+{
+    lua_newtable(L);
+    for (const struct field_limit *l = experiment_limits; l->name; l++) {
+        lua_createtable(L, 0, 2);
+        if (l->integer) {
+            lua_pushinteger(L, (lua_Integer)l->lo);
+            lua_setfield(L, -2, "lo");
+            lua_pushinteger(L, (lua_Integer)l->hi);
+        } else {
+            lua_pushnumber(L, l->lo);
+            lua_setfield(L, -2, "lo");
+            lua_pushnumber(L, l->hi);
+        }
+        lua_setfield(L, -2, "hi");
+        lua_setfield(L, -2, l->name);
+    }
+}
+
 /* The module "flopbench.registry": what this binary can measure. [-0, +1] */
 static int l_registry(lua_State *L)
 {
@@ -118,6 +140,8 @@ static int l_registry(lua_State *L)
     lua_setfield(L, -2, "ops");
     push_strings(L, dtypes, DTYPE_COUNT);
     lua_setfield(L, -2, "dtypes");
+    push_limits(L);
+    lua_setfield(L, -2, "limits");
     return 1;
 }
 
@@ -159,21 +183,28 @@ lua_State *script_state_new(char *err, size_t errlen)
     return L;
 }
 
-/* Reads integer field `key` of the table on top. */
-static long long get_integer(lua_State *L, const char *key)
+/* Reads integer field `key` of the table on top into *v: 0 if it is an
+ * integer within the field's limit, else -1 (never a value cut to fit). */
+static int get_integer(lua_State *L, const char *key, long long *v)
 {
+    const struct field_limit *l = experiment_limit(key);
+    int ok = 0;
     lua_getfield(L, -1, key);
-    long long v = (long long)lua_tointeger(L, -1);
+    *v = (long long)lua_tointegerx(L, -1, &ok);
     lua_pop(L, 1);
-    return v;
+    return ok && l && l->integer && *v >= l->lo && *v <= l->hi ? 0 : -1;
 }
 
-static double get_number(lua_State *L, const char *key)
+/* Reads number field `key` into *v: 0 if it is within the field's limit
+ * (so finite), else -1. */
+static int get_number(lua_State *L, const char *key, double *v)
 {
+    const struct field_limit *l = experiment_limit(key);
+    int ok = 0;
     lua_getfield(L, -1, key);
-    double v = lua_tonumber(L, -1);
+    *v = (double)lua_tonumberx(L, -1, &ok);
     lua_pop(L, 1);
-    return v;
+    return ok && l && *v >= l->lo && *v <= l->hi ? 0 : -1;
 }
 
 static int get_boolean(lua_State *L, const char *key)
@@ -211,9 +242,34 @@ static int parse_dtype(const char *name, enum kernel_dtype *dtype)
     return -1;
 }
 
-/* Fills p from the point table on top (already checked by flopbench.lua).
- * The seed of each point is the experiment's seed mixed with its index, so
- * every point draws fresh inputs. Returns 0 or -1. */
+/* Fills the numeric fields of p from the point table on top; -1 if any is
+ * missing or outside its limit. */
+static int read_numbers(lua_State *L, struct point *p)
+{
+    long long axis, n, seed, threads, iterations, warmup, samples, max_samples;
+    struct sampling *s = &p->sampling;
+    if (get_integer(L, "axis", &axis) || get_integer(L, "n", &n) || get_integer(L, "seed", &seed) ||
+        get_integer(L, "threads", &threads) || get_integer(L, "iterations", &iterations) ||
+        get_integer(L, "warmup", &warmup) || get_integer(L, "samples", &samples) ||
+        get_integer(L, "max_samples", &max_samples) ||
+        get_number(L, "min_batch_time", &s->min_batch_time) ||
+        get_number(L, "target_rel_ci", &s->target_rel_ci) || get_number(L, "max_time", &s->max_time))
+        return -1;
+    p->k.axis = (int)axis;
+    p->k.n = (long)n;
+    p->k.seed = (uint64_t)seed;
+    p->k.threads = (int)threads;
+    s->iterations = (long)iterations;
+    s->warmup = (long)warmup;
+    s->samples = (long)samples;
+    s->max_samples = (long)max_samples;
+    return s->max_samples >= s->samples ? 0 : -1;
+}
+
+/* Fills p from the point table on top (already checked by flopbench.lua,
+ * and checked again here against experiment_limits). The seed of each
+ * point is the experiment's seed mixed with its index, so every point
+ * draws fresh inputs. Returns 0 or -1. */
 static int read_point(lua_State *L, struct point *p, size_t index)
 {
     char backend[64], op[32], dtype[16];
@@ -221,24 +277,14 @@ static int read_point(lua_State *L, struct point *p, size_t index)
         get_string(L, "dtype", dtype, sizeof dtype) || get_string(L, "impl", p->impl, sizeof p->impl))
         return -1;
     p->backend = kernel_backend_find(backend);
-    if (!p->backend || parse_op(op, &p->k.op) || parse_dtype(dtype, &p->k.dtype))
+    if (!p->backend || parse_op(op, &p->k.op) || parse_dtype(dtype, &p->k.dtype) ||
+        read_numbers(L, p))
         return -1;
     p->k.impl = p->impl;
-    p->k.axis = (int)get_integer(L, "axis");
-    p->k.n = (long)get_integer(L, "n");
-    p->k.seed = (uint64_t)get_integer(L, "seed") * 1000003u + index;
-    p->k.threads = (int)get_integer(L, "threads");
+    p->k.seed = p->k.seed * 1000003u + index;
     p->k.graph = get_boolean(L, "graph");
     p->k.flush_l2 = get_boolean(L, "flush_l2");
-    struct sampling *s = &p->sampling;
-    s->iterations = (long)get_integer(L, "iterations");
-    s->min_batch_time = get_number(L, "min_batch_time");
-    s->warmup = (long)get_integer(L, "warmup");
-    s->samples = (long)get_integer(L, "samples");
-    s->max_samples = (long)get_integer(L, "max_samples");
-    s->target_rel_ci = get_number(L, "target_rel_ci");
-    s->max_time = get_number(L, "max_time");
-    return p->k.n > 0 && s->samples > 0 && s->max_samples >= s->samples ? 0 : -1;
+    return 0;
 }
 
 static char *dup_field(lua_State *L, const char *key)
@@ -258,10 +304,16 @@ static int read_experiment(lua_State *L, const char *path, struct experiment *e,
     e->params = dup_field(L, "params");
     e->seed = dup_field(L, "seed");
     e->script = strdup(path);
-    e->line = (int)get_integer(L, "line");
+    lua_getfield(L, -1, "line");
+    lua_Integer line = lua_tointeger(L, -1);
+    lua_pop(L, 1);
+    e->line = line > 0 && line <= INT_MAX ? (int)line : 0;
     e->optional = get_boolean(L, "optional");
     if (!e->name || !e->params || !e->seed || !e->script)
         return snprintf(err, errlen, "out of memory"), -1;
+    if (!experiment_name_ok(e->name))
+        return snprintf(err, errlen, "%s:%d: experiment '%s': not a folder name", path, e->line,
+                        e->name), -1;
     lua_getfield(L, -1, "points");
     e->count = (size_t)lua_rawlen(L, -1);
     e->points = calloc(e->count ? e->count : 1, sizeof *e->points);

@@ -51,12 +51,15 @@ for t in "$BUILD"/tests/test_*; do
     [ -x "$t" ] && run_part "$(basename "$t")" "$t"
 done
 
-echo "unit tests under AddressSanitizer and UndefinedBehaviorSanitizer:"
-if make --no-print-directory -s SAN=1 BUILD=build-san unit >"$FLOPBENCH_TEST_TMP/san-build.log" 2>&1; then
+echo "unit tests, the language and the sets under AddressSanitizer and UndefinedBehaviorSanitizer:"
+if make --no-print-directory -s SAN=1 BUILD=build-san unit all >"$FLOPBENCH_TEST_TMP/san-build.log" 2>&1; then
+    export ASAN_OPTIONS=detect_leaks=1:protect_shadow_gap=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
     for t in build-san/tests/test_*; do
-        [ -x "$t" ] && ASAN_OPTIONS=detect_leaks=1:protect_shadow_gap=0 \
-            UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 run_part "san-$(basename "$t")" "$t"
+        [ -x "$t" ] && run_part "san-$(basename "$t")" "$t"
     done
+    run_part san-lang tests/lang/run.sh build-san/runner
+    run_part san-sets env FAILAT_SHIM=build-san/tests/failat.so tests/e2e/sets.sh build-san/runner
+    unset ASAN_OPTIONS UBSAN_OPTIONS
 else
     cat "$FLOPBENCH_TEST_TMP/san-build.log"
     echo "FAIL sanitizer build"
@@ -71,6 +74,9 @@ run_part e2e tests/e2e.sh "$BUILD/runner"
 
 echo "framework workers (tests/workers.sh):"
 run_part workers tests/workers.sh "$BUILD/runner"
+
+echo "an experiment's files as one set (tests/e2e/sets.sh):"
+run_part sets env FAILAT_SHIM="$BUILD/tests/failat.so" tests/e2e/sets.sh "$BUILD/runner"
 
 echo "README examples (tests/readme.sh):"
 run_part readme tests/readme.sh "$BUILD/runner"

@@ -1,10 +1,13 @@
 /* test_csv.c: runner/csv_out.c: awkward fields survive a write and a read,
  * a file appears only on commit and whole, an abort leaves nothing behind,
- * and errors name the file. */
+ * temporary names are unique and never followed through a symlink, and
+ * errors name the file. */
 #define _POSIX_C_SOURCE 200809L
 #include "check.h"
 #include "csv_out.h"
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +30,19 @@ static int exists(const char *path)
 {
     struct stat st;
     return stat(path, &st) == 0;
+}
+
+/* How many entries of the test folder start with prefix. */
+static int count_prefix(const char *prefix)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int n = 0;
+    while (d && (e = readdir(d)) != NULL)
+        n += strncmp(e->d_name, prefix, strlen(prefix)) == 0;
+    if (d)
+        closedir(d);
+    return n;
 }
 
 static void write_text(const char *path, const char *text)
@@ -73,7 +89,7 @@ static int collect(void *ctx, const char *const *fields, int count)
 
 static void test_round_trip(void)
 {
-    const char *path = in_dir("round.csv"), *tmp = in_dir("round.csv.tmp");
+    const char *path = in_dir("round.csv"), *tmp = "round.csv.tmp-";
     const char *row1[] = {"plain", "a,comma", "a \"quote\"", "two\nlines", "", "  lead",
                           "trail\t", "µs ≈ 3·10⁻⁶"};
     const char *row2[] = {"\"", "cr\r\nlf", ",", "\"\"", " ", "x"};
@@ -88,11 +104,11 @@ static void test_round_trip(void)
     CHECK(csv_out_row(f, row2, 6) == 0, "row2");
     CHECK(csv_out_row(f, row3, 1) == 0, "row3");
     CHECK(csv_out_row(f, row4, 2) == 0, "row4");
-    CHECK(exists(tmp), "%s missing while writing", tmp);
+    CHECK(count_prefix(tmp) == 1, "%s* missing while writing", tmp);
     CHECK(!exists(path), "%s exists before commit", path);
     CHECK(csv_out_commit(f, err, sizeof err) == 0, "commit: %s", err);
     CHECK(exists(path), "%s missing after commit", path);
-    CHECK(!exists(tmp), "%s left after commit", tmp);
+    CHECK(count_prefix(tmp) == 0, "%s* left after commit", tmp);
     /* Quotes only where needed: the first field is bare, so numbers stay
      * numbers for gnuplot. */
     CHECK(strncmp(read_text(path), "plain,\"a,comma\",", 16) == 0, "file starts: %.40s",
@@ -116,7 +132,7 @@ static void test_round_trip(void)
 
 static void test_abort(void)
 {
-    const char *path = in_dir("abort.csv"), *tmp = in_dir("abort.csv.tmp");
+    const char *path = in_dir("abort.csv"), *tmp = "abort.csv.tmp";
     const char *row[] = {"a", "b"};
     char err[256] = "";
     struct csv_out *f = csv_out_open(path, err, sizeof err);
@@ -126,7 +142,7 @@ static void test_abort(void)
         csv_out_abort(f);
     }
     CHECK(!exists(path), "%s exists after abort", path);
-    CHECK(!exists(tmp), "%s left after abort", tmp);
+    CHECK(count_prefix(tmp) == 0, "%s* left after abort", tmp);
 
     /* An existing file survives an aborted rewrite, and a commit replaces it. */
     const char *keep = in_dir("keep.csv");
@@ -140,7 +156,7 @@ static void test_abort(void)
         csv_out_abort(f);
     }
     CHECK(strcmp(read_text(keep), "old,file\n") == 0, "changed by abort: %s", read_text(keep));
-    CHECK(!exists(in_dir("keep.csv.tmp")), "tmp left after abort");
+    CHECK(count_prefix("keep.csv.tmp") == 0, "tmp left after abort");
     f = csv_out_open(keep, err, sizeof err);
     if (f) {
         CHECK(csv_out_row(f, row, 2) == 0, "row");
@@ -181,7 +197,7 @@ static void test_open_errors(void)
         CHECK(csv_out_commit(f, err, sizeof err) == -1, "renamed onto a folder");
         CHECK(strstr(err, d) != NULL, "message: %s", err);
     }
-    CHECK(!exists(in_dir("adir.tmp")), "tmp left after a failed commit");
+    CHECK(count_prefix("adir.tmp") == 0, "tmp left after a failed commit");
     rmdir(d);
 }
 
@@ -191,7 +207,7 @@ static void test_open_errors(void)
  * temporary file, and leaves neither it nor PATH. */
 static void write_past_limit(int rows, int want_row_error)
 {
-    const char *path = in_dir("big.csv"), *tmp = in_dir("big.csv.tmp");
+    const char *path = in_dir("big.csv"), *tmp = in_dir("big.csv.tmp-");
     char err[512] = "", field[100];
     memset(field, 'x', sizeof field - 1);
     field[sizeof field - 1] = '\0';
@@ -214,7 +230,7 @@ static void write_past_limit(int rows, int want_row_error)
     CHECK(rc == -1, "commit past the size limit succeeded");
     CHECK(strstr(err, tmp) != NULL && strstr(err, "File too large") != NULL, "message: %s", err);
     CHECK(!exists(path), "%s created by a failed write", path);
-    CHECK(!exists(tmp), "%s left by a failed write", tmp);
+    CHECK(count_prefix("big.csv.tmp") == 0, "%s* left by a failed write", tmp);
 }
 
 static void test_write_error(void)
@@ -222,6 +238,42 @@ static void test_write_error(void)
     signal(SIGXFSZ, SIG_IGN);  /* a write past the limit then fails with EFBIG */
     write_past_limit(100, 1);
     write_past_limit(12, 0);
+}
+
+/* Two writers of one path get two temporary files; a symlink planted at
+ * the old fixed name PATH.tmp is never written through; a file created in
+ * a folder must not exist yet, as a file or a symlink. */
+static void test_unique_and_no_follow(void)
+{
+    char err[512] = "";
+    const char *path = in_dir("twice.csv"), *outside = in_dir("outside.txt");
+    const char *row1[] = {"first"}, *row2[] = {"second"};
+    write_text(outside, "outside\n");
+    CHECK(symlink(outside, in_dir("twice.csv.tmp")) == 0, "symlink");
+    struct csv_out *a = csv_out_open(path, err, sizeof err), *b = csv_out_open(path, err, sizeof err);
+    CHECK(a && b, "open: %s", err);
+    if (!a || !b)
+        return;
+    CHECK(count_prefix("twice.csv.tmp-") == 2, "%d temporary files", count_prefix("twice.csv.tmp-"));
+    csv_out_row(a, row1, 1);
+    csv_out_row(b, row2, 1);
+    CHECK(csv_out_commit(a, err, sizeof err) == 0, "commit: %s", err);
+    CHECK(strcmp(read_text(path), "first\n") == 0, "a's file: %s", read_text(path));
+    CHECK(csv_out_commit(b, err, sizeof err) == 0, "commit: %s", err);
+    CHECK(strcmp(read_text(path), "second\n") == 0, "b's file, whole: %s", read_text(path));
+    CHECK(strcmp(read_text(outside), "outside\n") == 0, "written through the symlink");
+
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+    CHECK(csv_out_create_at(dfd, "twice.csv.tmp", "shown/twice.csv.tmp", err, sizeof err) == NULL,
+          "created over a symlink");
+    CHECK(strcmp(err, "shown/twice.csv.tmp: File exists") == 0, "message: %s", err);
+    CHECK(csv_out_create_at(dfd, "twice.csv", "shown/twice.csv", err, sizeof err) == NULL,
+          "created over a file");
+    CHECK(strcmp(read_text(outside), "outside\n") == 0, "outside file changed");
+    close(dfd);
+    remove(in_dir("twice.csv.tmp"));
+    remove(path);
+    remove(outside);
 }
 
 static void test_read(void)
@@ -314,6 +366,7 @@ int main(void)
     test_abort();
     test_open_errors();
     test_write_error();
+    test_unique_and_no_follow();
     test_read();
     test_many_rows();
     cleanup();

@@ -3,6 +3,7 @@
  * that does not fit is refused before setup; the stopping rule holds; an
  * experiment with a failed point still writes the points that succeeded. */
 #define _POSIX_C_SOURCE 200809L
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,6 +154,23 @@ static void test_auto_iterations(void)
     measurement_free(&m);
 }
 
+/* Sample counts whose arrays would not fit in size_t are refused, never
+ * allocated short (samples = 2^61 once wrapped to a 0-byte buffer). */
+static void test_sample_counts_are_checked(void)
+{
+    struct point p = make_point(&good, 8, 10);
+    struct measurement m;
+    char err[KERNEL_ERR_LEN] = "";
+    p.sampling.max_samples = (1L << 61) + 1;
+    CHECK(measure_point(&p, &m, NULL, NULL, err) == KERNEL_NO_MEMORY, "status");
+    CHECK(strcmp(err, "out of memory for 2305843009213693953 samples") == 0, "err: %s", err);
+    CHECK(m.count == 0 && m.per_call == NULL && m.batch == NULL, "nothing kept");
+    p.sampling.samples = 1L << 61;
+    p.sampling.max_samples = 10;
+    CHECK(measure_point(&p, &m, NULL, NULL, err) == KERNEL_ERROR, "status");
+    CHECK(strstr(err, "need 1 <= samples <= max_samples") != NULL, "err: %s", err);
+}
+
 /* Counts the data lines of a file; -1 if it does not exist. */
 static int count_lines(const char *path)
 {
@@ -166,6 +184,31 @@ static int count_lines(const char *path)
     return lines;
 }
 
+/* Whether the small file at path contains text. */
+static int file_has(const char *path, const char *text)
+{
+    char buf[65536];
+    FILE *f = fopen(path, "r");
+    size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+    buf[n] = '\0';
+    if (f)
+        fclose(f);
+    return strstr(buf, text) != NULL;
+}
+
+/* The entries of folder path, . and .. excepted. */
+static int entries(const char *path)
+{
+    DIR *d = opendir(path);
+    struct dirent *e;
+    int n = 0;
+    while (d && (e = readdir(d)) != NULL)
+        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    if (d)
+        closedir(d);
+    return n;
+}
+
 static void test_failed_point_keeps_the_others(void)
 {
     char dir[256], path[512];
@@ -175,7 +218,7 @@ static void test_failed_point_keeps_the_others(void)
                                make_point(&good, 16, 3) };
     struct experiment e = { .name = "mixed", .script = "tests/unit/test_measure.c", .line = 1,
                             .params = "{ fake }", .seed = "1", .points = points, .count = 3 };
-    struct run_options o = { .out_dir = dir, .profile = "test", .quiet = 1 };
+    struct run_options o = { .out_dir = dir, .profile = "test", .run_id = "test-run-1", .quiet = 1 };
     CHECK(run_experiment(&e, &o) == EXIT_WRONG, "exit code says a result was wrong");
     snprintf(path, sizeof path, "%s/mixed/summary.csv", dir);
     CHECK(count_lines(path) == 3, "summary: header + 2 good points, got %d lines", count_lines(path));
@@ -183,8 +226,12 @@ static void test_failed_point_keeps_the_others(void)
     CHECK(count_lines(path) == 1 + 2 * 3, "samples: %d lines", count_lines(path));
     snprintf(path, sizeof path, "%s/mixed/provenance.csv", dir);
     CHECK(count_lines(path) > 5, "provenance: %d lines", count_lines(path));
-    snprintf(path, sizeof path, "%s/mixed/summary.csv.tmp", dir);
-    CHECK(count_lines(path) == -1, "no temporary file left");
+    snprintf(path, sizeof path, "%s/mixed/provenance.csv", dir);
+    CHECK(file_has(path, "\nrun_id,test-run-1\n") && file_has(path, "\nsummary_rows,2\n") &&
+          file_has(path, "\nsamples_rows,6\n"), "provenance lacks the run id or the row counts");
+    snprintf(path, sizeof path, "%s/mixed/summary.csv", dir);
+    CHECK(file_has(path, ",seed,run_id\n") && file_has(path, ",test-run-1\n"), "summary lacks run_id");
+    CHECK(entries(dir) == 1, "%s holds %d entries, want only mixed/", dir, entries(dir));
 
     struct experiment all_wrong = { .name = "allwrong", .script = "tests/unit/test_measure.c",
                                     .params = "{}", .seed = "1", .points = &points[1], .count = 1 };
@@ -203,6 +250,7 @@ int main(void)
     test_memory_guard();
     test_adaptive_stop();
     test_auto_iterations();
+    test_sample_counts_are_checked();
     test_failed_point_keeps_the_others();
     return check_report("measure");
 }
