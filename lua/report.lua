@@ -10,6 +10,7 @@
 -- file and line.
 
 local native = require "report.native"
+local sandbox = require "sandbox"
 local flopbench = require "flopbench"
 local registry = require "flopbench.registry"
 local data = require "report_data"
@@ -67,10 +68,7 @@ end
 ---------------------------------------------------------------------------
 -- The spec: figure{} and bytes_table{} declarations, run in a sandbox.
 
-local function position(level)
-  local info = debug.getinfo(level + 1, "Sl")
-  return info and string.format("%s:%d: ", info.short_src, info.currentline) or ""
-end
+local position = sandbox.position
 
 local figure_fields = { file = true, kind = true, experiment = true, series = true, size = true,
                         calls = true, figures = true, ceiling = true }
@@ -170,8 +168,6 @@ end
 local function load_spec(path)
   local spec, files, keys = { figures = {}, bytes = {}, quotes = {} }, {}, {}
   local env = {
-    ipairs = ipairs, pairs = pairs, next = next, type = type, tostring = tostring,
-    tonumber = tonumber, string = string, table = table, math = math,
     figure = function(f)
       local where = position(2)
       check_figure(where, f, files)
@@ -196,13 +192,7 @@ local function load_spec(path)
       end
     end,
   }
-  setmetatable(env, {
-    __index = function(_, k) fail("%sundefined global '%s'", position(2), tostring(k)) end,
-    __newindex = function(_, k) fail("%sassignment to undefined global '%s'", position(2), tostring(k)) end,
-  })
-  local chunk, err = loadfile(path, "t", env)
-  if not chunk then fail("%s", err) end
-  chunk()
+  sandbox.run(path, sandbox.new(env, ""))
   return spec
 end
 

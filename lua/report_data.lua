@@ -6,13 +6,11 @@
 -- an N with its interval.
 
 local native = require "report.native"
+local sandbox = require "sandbox"
 
 local M = {}
 
--- Raises an error the runner prints as it is, without a traceback.
-local function fail(fmt, ...)
-  error({ flopbench_error = string.format(fmt, ...) }, 0)
-end
+local fail = sandbox.fail
 M.fail = fail
 
 local function exists(path)
