@@ -126,6 +126,9 @@ local function check_figure(where, f, files)
       if (k == "experiment" or k == "label") and type(v) ~= "string" then
         fail("%sfigure '%s': series %d: field '%s' must be a string", where, f.file, i, k)
       end
+      if k == "label" and v:find("%c") then
+        fail("%sfigure '%s': series %d: field 'label' may not hold a control character", where, f.file, i)
+      end
     end
   end
   if f.size ~= nil and (type(f.size) ~= "string" or not f.size:match("^[%d.]+cm,[%d.]+cm$")) then
