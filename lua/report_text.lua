@@ -44,13 +44,17 @@ function M.tex(s)
   return (tostring(s):gsub("[%c\\{}$&#^_%%~]", function(c) return tex_escapes[c] or " " end))
 end
 
--- s as a gnuplot single-quoted string, in which only '' is special. A
--- control character would end the command: the callers never pass one
--- (names are checked when read, labels when the spec declares them).
+-- s (LaTeX, as every string the report gives gnuplot: cairolatex
+-- typesets it) as a gnuplot single-quoted string that holds no quote but
+-- its two ends: a quote inside becomes \textquoteright{}, the glyph LaTeX
+-- draws for it, for gnuplot's scanner misreads runs of doubled quotes
+-- ('a'''' ends the string early). A control character would end the
+-- command: the callers never pass one (names are checked when read,
+-- labels when the spec declares them).
 function M.gnuplot(s)
   s = tostring(s)
   if s:find("%c") then sandbox.fail("report: a gnuplot string may not hold a control character: %s", M.show(s)) end
-  return "'" .. s:gsub("'", "''") .. "'"
+  return "'" .. s:gsub("'", "\\textquoteright{}") .. "'"
 end
 
 -- s for the rest of a comment line (gnuplot's or TeX's): control
