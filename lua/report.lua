@@ -334,10 +334,22 @@ local function report_claim(r)
                                 claims.expect_text(c.expect)))
 end
 
+-- Why dir does not hold results of e as declared now; nil if it does.
+-- A set the report would refuse is not current.
+local function current_why(dir, e)
+  if not data.exists(data.join(dir, "summary.csv")) then return "no results" end
+  local ok, prov = pcall(data.read_set, dir, e.name)
+  if not ok then
+    if type(prov) ~= "table" or not prov.flopbench_error then error(prov, 0) end
+    return "refused (" .. prov.flopbench_error .. ")"
+  end
+  if prov.params ~= e.params then return "declared differently" end
+end
+
 -- `runner report --current SCRIPT.lua --profile NAME --results DIR`:
 -- 0 if DIR holds results of every experiment SCRIPT declares, measured
--- from the same declaration (provenance's params); else 1, saying which
--- is not. make asks this before measuring a script again: a script whose
+-- from the same declaration (provenance's params) and such as the report
+-- takes (one set, possible rows); else 1, saying which is not. make asks this before measuring a script again: a script whose
 -- claims or comments changed keeps its results.
 local function current(argv)
   local script, opt = argv[2], { profile = "quick" }
@@ -354,12 +366,7 @@ local function current(argv)
   local d = flopbench.declare_file(script, opt.profile)
   for _, e in ipairs(d.experiments) do
     local dir = data.join(opt.results, e.name)
-    local why
-    if not data.exists(data.join(dir, "summary.csv")) then
-      why = "no results"
-    elseif data.read_provenance(data.join(dir, "provenance.csv")).params ~= e.params then
-      why = "declared differently"
-    end
+    local why = current_why(dir, e)
     if why then
       io.stderr:write(string.format("  %s: %s in %s\n", e.name, why, dir))
       return 1
