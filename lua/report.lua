@@ -3,11 +3,12 @@
 -- inputs: macros.tex, claims.tex, bytes.tex, listings.tex, artifact.tex,
 -- claims.txt and one gnuplot script per figure, all under --out.
 --
--- A file is rewritten only when its text changes (through a temporary
--- name and a rename, so never torn): make then redoes only what a change
--- reaches. Nothing here measures; a claim that fails is reported, never
--- an error. Errors are mistakes in the spec or the scripts, and name the
--- file and line.
+-- A file is rewritten only when its text changes (through a temporary of
+-- its own, which nothing planted can redirect, and a rename, so never
+-- torn): make then redoes only what a change reaches. Nothing here
+-- measures; a claim that fails is reported, never an error. Errors are
+-- mistakes in the spec or the scripts, or results the report refuses
+-- (report_check.lua), and name the file and line.
 
 local native = require "report.native"
 local sandbox = require "sandbox"
@@ -270,7 +271,8 @@ end
 ---------------------------------------------------------------------------
 -- Output.
 
--- Writes text to path unless it already holds it; returns whether it wrote.
+-- Writes text to path unless it already holds it; returns whether it
+-- wrote. path is replaced whole (native.write_file) or left as it was.
 local function write_if_changed(path, text)
   local f = io.open(path, "rb")
   if f then
@@ -278,17 +280,8 @@ local function write_if_changed(path, text)
     f:close()
     if old == text then return false end
   end
-  local tmp = path .. ".tmp"
-  local out, err = io.open(tmp, "wb")
-  if not out then fail("runner report: cannot write %s", err) end
-  local ok, werr = out:write(text)
-  local closed, cerr = out:close()
-  if not ok or not closed then
-    os.remove(tmp)
-    fail("runner report: cannot write %s: %s", tmp, tostring(werr or cerr))
-  end
-  local renamed, rerr = os.rename(tmp, path)
-  if not renamed then fail("runner report: cannot rename %s: %s", tmp, rerr) end
+  local ok, why = native.write_file(path, text)
+  if not ok then fail("runner report: cannot write %s", why) end
   return true
 end
 
