@@ -11,7 +11,7 @@
 #     marker file), or are refused naming the folder.
 #  4. The report's files are replaced whole through temporaries of their
 #     own: a symlink planted at NAME.tmp or at NAME is never followed, and a
-#     write that fails says why.
+#     write that fails says why; with this build's runner and under ASan+UBSan.
 #  5. Scripts and specs (tests/report/safety/sandbox_*.lua) cannot change
 #     the libraries of the code that runs them or turn strict globals off:
 #     as a spec, as an experiment script of the report and under `runner
@@ -154,28 +154,42 @@ same "a host folder named with a newline is refused (exit $status)" "$(grep -v '
     "$rec: a host folder's name may hold only letters, digits, '.', '_' and '-', got \"odd\\n!touch marker\""
 no_marker "the text cases"
 
-# 4. Files replaced whole; nothing planted is followed.
-out=$tmp/planted
-mkdir -p "$out"
-echo outside >"$tmp/outside"
-echo outside >"$tmp/outside2"
-ln -s "$tmp/outside" "$out/claims.txt.tmp"
-ln -s "$tmp/outside" "$out/macros.tex.tmp"
-ln -s "$tmp/outside2" "$out/claims.txt"
-report "$out" tests/report/data/live >/dev/null 2>"$tmp/err"
-check "the report writes past planted symlinks (see $tmp/err)" [ $? -eq 0 ]
-check "a symlink at claims.txt.tmp is not followed" [ "$(cat "$tmp/outside")" = outside ]
-check "a symlink at claims.txt is replaced, not followed" [ "$(cat "$tmp/outside2")" = outside ]
-check "claims.txt is a file of its own" sh -c "[ -f '$out/claims.txt' ] && [ ! -L '$out/claims.txt' ]"
-check "claims.txt is whole" cmp -s tests/report/expected_claims.txt "$out/claims.txt"
-check "no temporary of the report is left" sh -c "! ls '$out' | grep -q '\\.tmp\\.'"
-busy=$tmp/busy
-mkdir -p "$busy/claims.txt"
-report "$busy" tests/report/data/live >/dev/null 2>"$tmp/err"
-status=$?
-same "a write that fails says why (exit $status)" "$(grep -v '^  ' "$tmp/err" | head -1)" \
-    "runner report: cannot write $busy/claims.txt: Is a directory"
-check "a write that fails leaves no temporary" sh -c "! ls '$busy' | grep -q '\\.tmp\\.'"
+# 4. Files replaced whole; nothing planted is followed. With the runner of
+# this build and, where it builds, the one under ASan and UBSan.
+# temporaries LABEL: the checks, with $runner.
+temporaries() {
+    out=$tmp/planted-$1 busy=$tmp/busy-$1
+    mkdir -p "$out" "$busy/claims.txt"
+    echo outside >"$tmp/outside"
+    echo outside >"$tmp/outside2"
+    ln -s "$tmp/outside" "$out/claims.txt.tmp"
+    ln -s "$tmp/outside" "$out/macros.tex.tmp"
+    ln -s "$tmp/outside2" "$out/claims.txt"
+    report "$out" tests/report/data/live >/dev/null 2>"$tmp/err"
+    check "$1: the report writes past planted symlinks (see $tmp/err)" [ $? -eq 0 ]
+    check "$1: a symlink at claims.txt.tmp is not followed" [ "$(cat "$tmp/outside")" = outside ]
+    check "$1: a symlink at claims.txt is replaced, not followed" [ "$(cat "$tmp/outside2")" = outside ]
+    check "$1: claims.txt is a file of its own" sh -c "[ -f '$out/claims.txt' ] && [ ! -L '$out/claims.txt' ]"
+    check "$1: claims.txt is whole" cmp -s tests/report/expected_claims.txt "$out/claims.txt"
+    check "$1: no temporary of the report is left" sh -c "! ls '$out' | grep -q '\\.tmp\\.'"
+    report "$busy" tests/report/data/live >/dev/null 2>"$tmp/err"
+    status=$?
+    same "$1: a write that fails says why (exit $status)" "$(grep -v '^  ' "$tmp/err" | head -1)" \
+        "runner report: cannot write $busy/claims.txt: Is a directory"
+    check "$1: a write that fails leaves no temporary" sh -c "! ls '$busy' | grep -q '\\.tmp\\.'"
+}
+temporaries plain
+if make --no-print-directory -s SAN=1 BUILD=build-san build-san/runner >"$tmp/san.log" 2>&1; then
+    plain_runner=$runner runner=build-san/runner
+    ASAN_OPTIONS=detect_leaks=1:protect_shadow_gap=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+    export ASAN_OPTIONS UBSAN_OPTIONS
+    temporaries sanitized
+    check "sanitized: no sanitizer report ($(grep -m1 Sanitizer "$tmp/err"))" sh -c "! grep -q Sanitizer '$tmp/err'"
+    runner=$plain_runner
+    unset ASAN_OPTIONS UBSAN_OPTIONS
+else
+    skipped=$((skipped + 1)); echo "SKIP safety: the sanitizer build failed (see $tmp/san.log)"
+fi
 
 # 5. The sandbox: as a spec, as an experiment script, under runner run.
 for f in tests/report/safety/sandbox_*.lua; do
