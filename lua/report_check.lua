@@ -48,10 +48,15 @@ local function check_names(path, line, row)
   end
 end
 
+-- Columns a row must fill.
+local filled = { n = true, samples = true, median_s = true, ci_low_s = true, ci_high_s = true,
+                 flops = true, bytes = true, gbps = true }
+
 -- Row `line`'s numeric columns become finite non-negative numbers.
 local function check_numbers(path, line, row)
   for _, c in ipairs(numeric) do
     local s = row[c]
+    if s == "" and filled[c] then fail("%s:%d: column '%s' is empty, expected a number", path, line, c) end
     if s ~= nil and s ~= "" then
       local v = tonumber(s)
       if not v then fail("%s:%d: column '%s' is not a number: %s", path, line, c, show(s)) end
