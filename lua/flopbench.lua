@@ -9,23 +9,17 @@
 -- os, and reading or creating an undefined global is an error.
 
 local registry = require "flopbench.registry"
+local sandbox = require "sandbox"
 
 local M = {}
 
 -- A validation error: raised as a table so that the runner prints its
 -- message as it is ("file:line: what was expected"), with no traceback.
 local function fail(where, fmt, ...)
-  error({ flopbench_error = where .. string.format(fmt, ...) }, 0)
+  sandbox.fail("%s" .. fmt, where, ...)
 end
 
--- "path:line: " of the script code that called the function `level` frames up.
-local function position(level)
-  local info = debug.getinfo(level + 1, "Sl")
-  if info and info.currentline and info.currentline > 0 then
-    return info.short_src .. ":" .. info.currentline .. ": "
-  end
-  return ""
-end
+local position = sandbox.position
 
 local function sorted_keys(t)
   local keys = {}
@@ -355,13 +349,8 @@ end
 
 -- A fresh sandbox for one script: the chosen libraries, the language, and
 -- strict globals.
-local function sandbox(profile, declared)
+local function sandbox_env(profile, declared)
   local env = {
-    assert = assert, error = error, ipairs = ipairs, pairs = pairs, next = next,
-    select = select, tonumber = tonumber, tostring = tostring, type = type,
-    pcall = pcall, rawequal = rawequal, rawlen = rawlen, setmetatable = setmetatable,
-    getmetatable = getmetatable, unpack = table.unpack,
-    math = math, string = string, table = table, utf8 = utf8,
     range = range, geomrange = geomrange, profile = profile, by_profile = by_profile_in(profile),
   }
   -- print goes to stderr: standard output is never used for data.
@@ -418,14 +407,7 @@ local function sandbox(profile, declared)
     c.line = tonumber(where:match(":(%d+): $")) or 0
     declared.claims[#declared.claims + 1] = c
   end
-  return setmetatable(env, {
-    __index = function(_, k)
-      fail(position(2), "undefined global '%s'", tostring(k))
-    end,
-    __newindex = function(_, k)
-      fail(position(2), "assignment to undefined global '%s' (declare it local)", tostring(k))
-    end,
-  })
+  return sandbox.new(env, " (declare it local)")
 end
 
 -- Runs the script at path (without measuring anything) and returns what it
@@ -433,10 +415,7 @@ end
 -- points}... }, claims = { {id, text, line, ...}... } }.
 function M.declare_file(path, profile)
   local declared = { path = path, experiments = {}, claims = {} }
-  local env = sandbox(profile or "full", declared)
-  local chunk, err = loadfile(path, "t", env)
-  if not chunk then error({ flopbench_error = err }, 0) end
-  chunk()
+  sandbox.run(path, sandbox_env(profile or "full", declared))
   for _, c in ipairs(declared.claims) do c.script = path end
   return declared
 end

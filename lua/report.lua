@@ -3,13 +3,15 @@
 -- inputs: macros.tex, claims.tex, bytes.tex, listings.tex, artifact.tex,
 -- claims.txt and one gnuplot script per figure, all under --out.
 --
--- A file is rewritten only when its text changes (through a temporary
--- name and a rename, so never torn): make then redoes only what a change
--- reaches. Nothing here measures; a claim that fails is reported, never
--- an error. Errors are mistakes in the spec or the scripts, and name the
--- file and line.
+-- A file is rewritten only when its text changes (through a temporary of
+-- its own, which nothing planted can redirect, and a rename, so never
+-- torn): make then redoes only what a change reaches. Nothing here
+-- measures; a claim that fails is reported, never an error. Errors are
+-- mistakes in the spec or the scripts, or results the report refuses
+-- (report_check.lua), and name the file and line.
 
 local native = require "report.native"
+local sandbox = require "sandbox"
 local flopbench = require "flopbench"
 local registry = require "flopbench.registry"
 local data = require "report_data"
@@ -67,10 +69,7 @@ end
 ---------------------------------------------------------------------------
 -- The spec: figure{} and bytes_table{} declarations, run in a sandbox.
 
-local function position(level)
-  local info = debug.getinfo(level + 1, "Sl")
-  return info and string.format("%s:%d: ", info.short_src, info.currentline) or ""
-end
+local position = sandbox.position
 
 local figure_fields = { file = true, kind = true, experiment = true, series = true, size = true,
                         calls = true, figures = true, ceiling = true }
@@ -128,6 +127,9 @@ local function check_figure(where, f, files)
       if (k == "experiment" or k == "label") and type(v) ~= "string" then
         fail("%sfigure '%s': series %d: field '%s' must be a string", where, f.file, i, k)
       end
+      if k == "label" and v:find("%c") then
+        fail("%sfigure '%s': series %d: field 'label' may not hold a control character", where, f.file, i)
+      end
     end
   end
   if f.size ~= nil and (type(f.size) ~= "string" or not f.size:match("^[%d.]+cm,[%d.]+cm$")) then
@@ -170,8 +172,6 @@ end
 local function load_spec(path)
   local spec, files, keys = { figures = {}, bytes = {}, quotes = {} }, {}, {}
   local env = {
-    ipairs = ipairs, pairs = pairs, next = next, type = type, tostring = tostring,
-    tonumber = tonumber, string = string, table = table, math = math,
     figure = function(f)
       local where = position(2)
       check_figure(where, f, files)
@@ -196,13 +196,7 @@ local function load_spec(path)
       end
     end,
   }
-  setmetatable(env, {
-    __index = function(_, k) fail("%sundefined global '%s'", position(2), tostring(k)) end,
-    __newindex = function(_, k) fail("%sassignment to undefined global '%s'", position(2), tostring(k)) end,
-  })
-  local chunk, err = loadfile(path, "t", env)
-  if not chunk then fail("%s", err) end
-  chunk()
+  sandbox.run(path, sandbox.new(env, ""))
   return spec
 end
 
@@ -277,7 +271,8 @@ end
 ---------------------------------------------------------------------------
 -- Output.
 
--- Writes text to path unless it already holds it; returns whether it wrote.
+-- Writes text to path unless it already holds it; returns whether it
+-- wrote. path is replaced whole (native.write_file) or left as it was.
 local function write_if_changed(path, text)
   local f = io.open(path, "rb")
   if f then
@@ -285,17 +280,8 @@ local function write_if_changed(path, text)
     f:close()
     if old == text then return false end
   end
-  local tmp = path .. ".tmp"
-  local out, err = io.open(tmp, "wb")
-  if not out then fail("runner report: cannot write %s", err) end
-  local ok, werr = out:write(text)
-  local closed, cerr = out:close()
-  if not ok or not closed then
-    os.remove(tmp)
-    fail("runner report: cannot write %s: %s", tmp, tostring(werr or cerr))
-  end
-  local renamed, rerr = os.rename(tmp, path)
-  if not renamed then fail("runner report: cannot rename %s: %s", tmp, rerr) end
+  local ok, why = native.write_file(path, text)
+  if not ok then fail("runner report: cannot write %s", why) end
   return true
 end
 
@@ -341,10 +327,22 @@ local function report_claim(r)
                                 claims.expect_text(c.expect)))
 end
 
+-- Why dir does not hold results of e as declared now; nil if it does.
+-- A set the report would refuse is not current.
+local function current_why(dir, e)
+  if not data.exists(data.join(dir, "summary.csv")) then return "no results" end
+  local ok, prov = pcall(data.read_set, dir, e.name)
+  if not ok then
+    if type(prov) ~= "table" or not prov.flopbench_error then error(prov, 0) end
+    return "refused (" .. prov.flopbench_error .. ")"
+  end
+  if prov.params ~= e.params then return "declared differently" end
+end
+
 -- `runner report --current SCRIPT.lua --profile NAME --results DIR`:
 -- 0 if DIR holds results of every experiment SCRIPT declares, measured
--- from the same declaration (provenance's params); else 1, saying which
--- is not. make asks this before measuring a script again: a script whose
+-- from the same declaration (provenance's params) and such as the report
+-- takes (one set, possible rows); else 1, saying which is not. make asks this before measuring a script again: a script whose
 -- claims or comments changed keeps its results.
 local function current(argv)
   local script, opt = argv[2], { profile = "quick" }
@@ -361,12 +359,7 @@ local function current(argv)
   local d = flopbench.declare_file(script, opt.profile)
   for _, e in ipairs(d.experiments) do
     local dir = data.join(opt.results, e.name)
-    local why
-    if not data.exists(data.join(dir, "summary.csv")) then
-      why = "no results"
-    elseif data.read_provenance(data.join(dir, "provenance.csv")).params ~= e.params then
-      why = "declared differently"
-    end
+    local why = current_why(dir, e)
     if why then
       io.stderr:write(string.format("  %s: %s in %s\n", e.name, why, dir))
       return 1

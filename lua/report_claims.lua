@@ -22,6 +22,7 @@
 -- are, and they name the script's line.
 
 local data = require "report_data"
+local sandbox = require "sandbox"
 local fail = data.fail
 
 local M = {}
@@ -39,9 +40,7 @@ local function describe(v)
   return type(v) == "number" and tostring(v) or type(v)
 end
 
-local function positive_integer(v)
-  return math.type(v) == "integer" and v > 0
-end
+local positive_integer = sandbox.positive_integer
 
 local function check_selector(c, name, sel)
   if type(sel) ~= "table" then
@@ -99,6 +98,7 @@ local function check_measure(c, declared)
            at(c), describe(m.from), describe(m.to))
     end
   end
+  m.n, m.from, m.to = math.tointeger(m.n) or m.n, math.tointeger(m.from), math.tointeger(m.to)
   check_selector(c, "num", m.num)
   check_selector(c, "den", m.den)
 end

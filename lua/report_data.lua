@@ -6,13 +6,13 @@
 -- an N with its interval.
 
 local native = require "report.native"
+local sandbox = require "sandbox"
+local check = require "report_check"
+local text = require "report_text"
 
 local M = {}
 
--- Raises an error the runner prints as it is, without a traceback.
-local function fail(fmt, ...)
-  error({ flopbench_error = string.format(fmt, ...) }, 0)
-end
+local fail = sandbox.fail
 M.fail = fail
 
 local function exists(path)
@@ -30,15 +30,11 @@ M.join = join
 ---------------------------------------------------------------------------
 -- Reading the files.
 
-local numeric = {
-  "n", "iterations", "threads", "graph", "flush_l2", "samples", "median_s", "ci_low_s",
-  "ci_high_s", "ci_level", "min_s", "max_s", "mean_s", "stddev_s", "rel_ci", "outliers",
-  "flops", "bytes", "gbps", "gflops", "rel_err",
-}
 local required = { "experiment", "backend", "op", "impl", "dtype", "axis", "n", "samples",
                    "median_s", "ci_low_s", "ci_high_s", "flops", "bytes", "gbps" }
 
--- The rows of a summary.csv, numeric columns as numbers.
+-- The rows of a summary.csv and its header, numeric columns as numbers;
+-- every row checked (report_check.summary).
 function M.read_summary(path)
   local rows, header = native.read_csv(path)
   if not rows then fail("%s", header) end
@@ -49,16 +45,8 @@ function M.read_summary(path)
       fail("%s: no column '%s' (the header is: %s)", path, name, table.concat(header, ","))
     end
   end
-  for i, row in ipairs(rows) do
-    for _, c in ipairs(numeric) do
-      if row[c] ~= nil and row[c] ~= "" then
-        local v = tonumber(row[c])
-        if not v then fail("%s:%d: column '%s' is not a number: %q", path, i + 1, c, row[c]) end
-        row[c] = v
-      end
-    end
-  end
-  return rows
+  check.summary(path, rows)
+  return rows, header
 end
 
 -- provenance.csv as a table key -> value; {} if the file is absent.
@@ -184,6 +172,10 @@ local function newest_recorded(root, name)
   for _, tag in ipairs(tags or {}) do
     local dir = join(root, tag, name)
     if exists(join(dir, "summary.csv")) then
+      if not text.is_name(tag) then
+        fail("%s: a host folder's name may hold only letters, digits, '.', '_' and '-', got %s", root,
+             text.show(tag))
+      end
       local date = M.read_provenance(join(dir, "provenance.csv")).date_utc or ""
       if not best or date > best.date then best = { dir = dir, tag = tag, date = date } end
     end
@@ -211,6 +203,24 @@ function M.locate(name, opt)
   return nil
 end
 
+-- The results of experiment `name` in folder dir, refused unless
+-- possible and one set (report_check): its provenance and summary rows.
+function M.read_set(dir, name)
+  local prov_path, path = join(dir, "provenance.csv"), join(dir, "summary.csv")
+  local prov = M.read_provenance(prov_path)
+  local rows, header = M.read_summary(path)
+  check.distinct(path, rows)
+  check.agrees(path, rows, name, prov, prov_path)
+  local samples = { path = join(dir, "samples.csv") }
+  if exists(samples.path) then
+    samples.rows, samples.header = native.read_csv(samples.path)
+    if not samples.rows then fail("%s", samples.header) end
+  end
+  check.one_set({ summary = { path = path, rows = rows, header = header }, samples = samples }, prov,
+                prov_path)
+  return prov, rows
+end
+
 -- Fills exp (a declared experiment: name, script, ...) with its results:
 -- dir, source, tag, prov, series, by_key, ns (sorted), nmax. Leaves
 -- exp.source = "missing" if there are none.
@@ -222,8 +232,8 @@ function M.load(exp, opt)
     return exp
   end
   exp.dir, exp.source, exp.tag = where.dir, where.source, where.tag
-  exp.prov = M.read_provenance(join(where.dir, "provenance.csv"))
-  local rows = M.read_summary(join(where.dir, "summary.csv"))
+  local rows
+  exp.prov, rows = M.read_set(where.dir, exp.name)
   exp.series, exp.by_key = M.make_series(rows)
   for _, s in ipairs(exp.series) do s.experiment = exp.name end
   local seen = {}

@@ -1,8 +1,8 @@
 /* report.c: `runner report SPEC.lua [options] [SCRIPT.lua...]`, the binding
  * for lua/report.lua. It creates the state (script_state_new), adds the
  * module "report.native" with the little the report needs from C (reading
- * CSV through libcsv, listing and making folders, this host's tag, the
- * runner's commit), and calls require("report").main(args)
+ * CSV through libcsv, listing and making folders, replacing a file whole,
+ * this host's tag, the runner's commit), and calls require("report").main(args)
  * under lua_pcall. Every decision (what to plot, which results to read,
  * whether a claim holds) is Lua's. */
 #define _POSIX_C_SOURCE 200809L
@@ -10,12 +10,14 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <lauxlib.h>
 #include <lua.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include "csv_out.h"
 #include "provenance.h"
@@ -138,6 +140,88 @@ static int l_mkdir_p(lua_State *L)
     return 1;
 }
 
+/* Writes len bytes to fd. 0 or an errno. */
+static int write_all(int fd, const char *text, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(fd, text, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return errno;
+        text += n, len -= (size_t)n;
+    }
+    return 0;
+}
+
+/* Creates a file of a name no other has, tmp = "PATH.tmp.PID.K", opened
+ * so that nothing planted there (a symlink, a file) is followed or
+ * reused. The descriptor, or -1 with errno set. */
+static int open_unique(const char *path, char *tmp, size_t tmplen)
+{
+    static unsigned counter;
+    for (int tries = 0; tries < 100; tries++) {
+        snprintf(tmp, tmplen, "%s.tmp.%ld.%u", path, (long)getpid(), counter++);
+        int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+        if (fd >= 0 || errno != EEXIST)
+            return fd;
+    }
+    return -1;
+}
+
+/* Syncs the folder holding path, so that a rename in it lasts. 0 or an
+ * errno (none where the file system cannot sync a folder). */
+static int sync_parent(const char *path, char *dir, size_t dirlen)
+{
+    const char *slash = strrchr(path, '/');
+    snprintf(dir, dirlen, "%.*s", slash ? (int)(slash - path) + 1 : 1, slash ? path : ".");
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return errno;
+    int e = fsync(fd) != 0 && errno != EINVAL ? errno : 0;
+    close(fd);
+    return e;
+}
+
+/* Puts text at path whole: a unique temporary beside it, written,
+ * synced, closed and renamed onto path (a symlink at path is replaced,
+ * never followed). On failure path is as it was and no temporary is
+ * left. 0 or an errno. */
+static int replace_file(const char *path, const char *text, size_t len, char *tmp, size_t tmplen)
+{
+    int fd = open_unique(path, tmp, tmplen);
+    if (fd < 0)
+        return errno;
+    int e = write_all(fd, text, len);
+    if (!e && fsync(fd) != 0)
+        e = errno;
+    if (close(fd) != 0 && !e)
+        e = errno;
+    if (!e && rename(tmp, path) != 0)
+        e = errno;
+    if (e)
+        unlink(tmp);
+    return e ? e : sync_parent(path, tmp, tmplen);
+}
+
+/* write_file(path, text) -> true | nil, "PATH: error". [-2, +1|2] */
+static int l_write_file(lua_State *L)
+{
+    size_t len;
+    const char *path = luaL_checkstring(L, 1);
+    const char *text = luaL_checklstring(L, 2, &len);
+    size_t tmplen = strlen(path) + 64;
+    char *tmp = lua_newuserdatauv(L, tmplen, 0);
+    int e = replace_file(path, text, len, tmp, tmplen);
+    if (e) {
+        lua_pushnil(L);
+        lua_pushfstring(L, "%s: %s", path, strerror(e));
+        return 2;
+    }
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
 extern const char flopbench_commit[]; /* build/gen/version.c */
 
 /* version() -> the runner's commit. [-0, +1] */
@@ -163,6 +247,7 @@ static int l_open_native(lua_State *L)
         { "read_csv", l_read_csv },
         { "list_dir", l_list_dir },
         { "mkdir_p", l_mkdir_p },
+        { "write_file", l_write_file },
         { "host_tag", l_host_tag },
         { "version", l_version },
         { NULL, NULL },

@@ -55,7 +55,7 @@ for f in macros.tex claims.tex bytes.tex listings.tex artifact.tex claims.txt fi
          bandwidth-gpu-f64.gp bandwidth-gpu-f32.gp bandwidth-cpu.gp; do
     check "report writes $f" [ -s "$gen/$f" ]
 done
-check "no temporary file is left" [ -z "$(ls "$gen" | grep '\.tmp$')" ]
+check "no temporary file is left" [ -z "$(ls "$gen" | grep '\.tmp')" ]
 check "stderr names each claim's verdict" grep -q 'claim cupy-ratio  *does not hold' "$tmp/err"
 
 # 2. The claims, each verdict among them, with the values of the fake data.
