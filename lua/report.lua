@@ -18,6 +18,7 @@ local data = require "report_data"
 local claims = require "report_claims"
 local plot = require "report_plot"
 local tex = require "report_tex"
+local layers = require "report_layers"
 
 local M = {}
 local fail = data.fail
@@ -120,12 +121,15 @@ local function check_figure(where, f, files)
   for i, sel in ipairs(f.series or {}) do
     if type(sel) ~= "table" then fail("%sfigure '%s': series %d must be a table", where, f.file, i) end
     for k, v in pairs(sel) do
-      if not data.selector_fields[k] and k ~= "experiment" and k ~= "label" then
-        fail("%sfigure '%s': series %d: unknown field '%s' (valid: axis, backend, dtype, experiment, impl, label, op, threads)",
+      if not data.selector_fields[k] and k ~= "experiment" and k ~= "label" and k ~= "dashed" then
+        fail("%sfigure '%s': series %d: unknown field '%s' (valid: axis, backend, dashed, dtype, experiment, impl, label, op, threads)",
              where, f.file, i, tostring(k))
       end
       if (k == "experiment" or k == "label") and type(v) ~= "string" then
         fail("%sfigure '%s': series %d: field '%s' must be a string", where, f.file, i, k)
+      end
+      if k == "dashed" and type(v) ~= "boolean" then
+        fail("%sfigure '%s': series %d: field 'dashed' must be a boolean", where, f.file, i)
       end
       if k == "label" and v:find("%c") then
         fail("%sfigure '%s': series %d: field 'label' may not hold a control character", where, f.file, i)
@@ -181,6 +185,12 @@ local function load_spec(path)
       local where = position(2)
       check_quote(where, qt, keys)
       spec.quotes[#spec.quotes + 1] = qt
+    end,
+    layers_table = function(t)
+      local where = position(2)
+      if spec.layers then fail("%slayers_table: declared twice", where) end
+      layers.check(where, t)
+      spec.layers = t
     end,
     bytes_table = function(groups)
       local where = position(2)
@@ -261,6 +271,9 @@ local function check_names(spec, by_name)
   for _, g in ipairs(spec.bytes) do
     for _, name in ipairs(g.experiments) do known(g.where, "bytes_table", name) end
     if g.ceiling then known(g.where, "bytes_table", g.ceiling) end
+  end
+  for _, name in ipairs(spec.layers and layers.experiments(spec.layers) or {}) do
+    known(spec.layers.where, "layers_table", name)
   end
   for _, qt in ipairs(spec.quotes) do
     known(qt.where, "quote '" .. qt.key .. "'", qt.experiment)
@@ -414,7 +427,9 @@ function M.main(argv)
   local spec = load_spec(opt.spec)
   local exps, by_name, results, estimates = gather(opt, spec)
   local files = {
-    ["macros.tex"] = tex.macros(exps, results, opt, spec.quotes, by_name),
+    ["macros.tex"] = tex.macros(exps, results, opt, spec.quotes, by_name,
+                                function(m) layers.macros(m, spec.layers, by_name) end),
+    ["layers.tex"] = layers.table(spec.layers, by_name),
     ["claims.tex"] = tex.claims_table(results),
     ["bytes.tex"] = tex.bytes_table(spec.bytes, by_name),
     ["listings.tex"] = tex.listings(opt.scripts),

@@ -49,10 +49,11 @@ end
 
 -- Styles for a figure's series: labels gain the impl, then the backend,
 -- where two series would otherwise read alike; colours stay distinct.
-local function styles(list)
+local function styles(list, sels)
   local out, count, used = {}, {}, {}
   for i, s in ipairs(list) do
     out[i] = base_style(s)
+    if sels and sels[i] and sels[i].dashed then out[i].dt, out[i].rank = 2, out[i].rank + 0.5 end
     count[out[i].label] = (count[out[i].label] or 0) + 1
   end
   for i, s in ipairs(list) do
@@ -158,25 +159,27 @@ end
 -- The series fig's selectors pick, in selector order, each from the
 -- selector's experiment or the figure's; labels as the selectors give them.
 local function picked(fig, exps)
-  local list, labels, seen = {}, {}, {}
+  local list, sels, seen = {}, {}, {}
   for _, sel in ipairs(fig.series or { {} }) do
     local exp = exps[sel.experiment or fig.experiment]
     for _, s in ipairs(exp and data.select(exp, sel) or {}) do
       if not seen[s] then
         seen[s] = true
         list[#list + 1] = s
-        labels[#list] = sel.label
+        sels[#list] = sel
       end
     end
   end
-  return list, labels
+  return list, sels
 end
 
--- styles(list), with the labels a figure's selectors give (text, not
--- LaTeX).
-local function figure_styles(list, labels)
-  local st = styles(list)
-  for i, l in pairs(labels) do st[i].label = text.tex(l) end
+-- styles(list), with the labels (text, not LaTeX) and dashes a figure's
+-- selectors give.
+local function figure_styles(list, sels)
+  local st = styles(list, sels)
+  for i, sel in pairs(sels) do
+    if sel.label then st[i].label = text.tex(sel.label) end
+  end
   return st
 end
 
@@ -206,12 +209,12 @@ end
 
 local function runtime(fig, exps, lines)
   local exp = exps[fig.experiment]
-  local list, labels = picked(fig, exps)
+  local list, sels = picked(fig, exps)
   if #list == 0 then
     return empty_panel(lines, exp.source == "missing" and "no results for " .. exp.name
       .. " on this host, and none recorded" or "none of the figure's series in " .. exp.name)
   end
-  local calls, st, ymax = fig.calls or 1000, figure_styles(list, labels), 0
+  local calls, st, ymax = fig.calls or 1000, figure_styles(list, sels), 0
   local xmax = x_axis(lines, list)
   for _, s in ipairs(list) do
     for _, p in ipairs(s.points) do ymax = math.max(ymax, calls * p.high) end
@@ -243,13 +246,13 @@ end
 
 local function bandwidth(fig, exps, lines)
   local exp = exps[fig.experiment]
-  local list, labels = picked(fig, exps)
+  local list, sels = picked(fig, exps)
   local ceiling = data.copy_ceiling(exps[fig.ceiling or fig.experiment])
   if #list == 0 then
     return empty_panel(lines, exp.source == "missing" and "no results for " .. exp.name
       .. " on this host, and none recorded" or "no series to draw in " .. exp.name)
   end
-  local st = figure_styles(list, labels)
+  local st = figure_styles(list, sels)
   x_axis(lines, list)
   local ymax = ceiling and ceiling.gbps or 0
   for _, s in ipairs(list) do
@@ -294,8 +297,8 @@ local dashes = { [1] = "solid", [2] = "dashed", [3] = "dotted", [4] = "dash dot"
 local function legend(fig, exps)
   local entries, seen, ceiling = {}, {}, false
   for _, f in ipairs(fig.members) do
-    local list, labels = picked(f, exps)
-    for _, st in ipairs(figure_styles(list, labels)) do
+    local list, sels = picked(f, exps)
+    for _, st in ipairs(figure_styles(list, sels)) do
       if not seen[st.label] then
         seen[st.label] = true
         entries[#entries + 1] = st

@@ -7,6 +7,7 @@
 local data = require "report_data"
 local plot = require "report_plot"
 local text = require "report_text"
+local registry = require "flopbench.registry"
 
 local M = {}
 
@@ -89,18 +90,38 @@ function macros_mt:text()
   return table.concat(out, "\n") .. "\n"
 end
 
+-- 1 if a series of exp ran on a GPU, as the registry says of its backend.
 local function is_gpu(exp)
   for _, s in ipairs(exp.series or {}) do
-    if s.backend == "cublas" or s.backend == "cuda" then return true end
+    local b = registry.backends[s.backend]
+    if b and b.gpu then return true end
   end
   return exp.prov.gpu_name ~= nil
+end
+
+-- A fact of exp's provenance: the runner's own key, else the first of its
+-- series' worker backends' (cupy_gpu_name for gpu_name).
+local function fact(exp, key)
+  local p = exp.prov
+  if p[key] then return p[key] end
+  for _, s in ipairs(exp.series or {}) do
+    local v = p[(s.backend:gsub("-", "_")) .. "_" .. key]
+    if v then return v end
+  end
+end
+
+-- The framework and its version behind exp's series ("CuPy 14.2.0"), if any.
+local framework_names = { cupy = "CuPy", torch = "PyTorch", numpy = "NumPy" }
+local function framework(exp)
+  local name, version = fact(exp, "framework"), fact(exp, "framework_version")
+  return name and string.format("%s %s", framework_names[name] or name, version or "")
 end
 
 -- The machine that measured exp: its GPU's name, or its CPU model.
 local function device(exp)
   local p = exp.prov
   if exp.source == "missing" then return "no results" end
-  if is_gpu(exp) then return p.gpu_name or "an unnamed GPU" end
+  if is_gpu(exp) then return fact(exp, "gpu_name") or "an unnamed GPU" end
   return p.cpu_model or p.host or "an unnamed CPU"
 end
 
@@ -131,20 +152,21 @@ local function skey(s) return s.key end
 
 -- Macros for one experiment, under its name.
 local function experiment_macros(m, exp, opt)
-  local e, p = exp.name, exp.prov
+  local e, p, driver = exp.name, exp.prov, fact(exp, "driver_version")
   m:set(e .. "/status", ({ live = "measured", recorded = "recorded", missing = "missing" })[exp.source])
   m:set(e .. "/source", source_text(exp, opt))
   m:set(e .. "/script", esc(exp.script))
   local facts = {
-    device = device(exp), cpu = p.cpu_model, gpu = p.gpu_name, host = p.host,
+    device = device(exp), cpu = p.cpu_model, gpu = fact(exp, "gpu_name"), host = p.host,
     -- A driver version holds digits; runners before 3fdea74 misread it (as "for").
-    driver = p.driver_version and p.driver_version:match("%d") and p.driver_version or nil,
+    driver = driver and driver:match("%d") and driver or nil,
+    framework = framework(exp),
     cuda = p.cuda_runtime_version, cublas = p.cublas_version,
     openblas = p.openblas_version, threads = p.openblas_threads, compiler = p.compiler,
     commit = commit(exp), dir = exp.dir, tag = exp.tag,
   }
   for _, k in ipairs({ "device", "cpu", "gpu", "host", "driver", "cuda", "cublas", "openblas",
-                       "threads", "compiler", "commit", "dir", "tag" }) do
+                       "threads", "compiler", "commit", "dir", "tag", "framework" }) do
     m:set(e .. "/" .. k, facts[k] and esc(facts[k]) or "n/a")
   end
   m:set(e .. "/date", esc(day(p.date_utc)))
@@ -267,9 +289,11 @@ local function quote_macros(m, qt, by_name)
   m:set(k .. "/ratio-n", r and M.int(r.n) or "n/a")
 end
 
--- Every macro: per experiment, per quote, per claim, and the report's own.
-function M.macros(exps, results, opt, quotes, by_name)
+-- Every macro: per experiment, per quote, per claim, the report's own, and
+-- those more(m) defines.
+function M.macros(exps, results, opt, quotes, by_name, more)
   local m = M.new_macros()
+  if more then more(m) end
   for _, exp in ipairs(exps) do experiment_macros(m, exp, opt) end
   for _, qt in ipairs(quotes or {}) do quote_macros(m, qt, by_name) end
   local count = { holds = 0, ["does not hold"] = 0, inconclusive = 0, missing = 0 }
@@ -346,7 +370,8 @@ function M.claims_table(results)
 end
 
 -- The library call or kernel behind a series, in words.
-local backend_names = { cublas = "cuBLAS", cuda = "own CUDA", openblas = "OpenBLAS", cpu = "C loops" }
+local backend_names = { cublas = "cuBLAS", cuda = "own CUDA", openblas = "OpenBLAS", cpu = "C loops",
+                        cupy = "CuPy", ["torch-cuda"] = "PyTorch", torch = "PyTorch", numpy = "NumPy" }
 local function call_name(s)
   return string.format("%s \\texttt{%s}", backend_names[s.backend] or esc(s.backend), esc(s.impl))
 end
