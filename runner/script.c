@@ -69,19 +69,37 @@ static void push_strings(lua_State *L, const char *const *names, int count)
     }
 }
 
-/* Pushes one backend's description: summary, available, reason, gpu, ops. [-0, +1] */
+/* __index of a backend's description: `available` and `reason` are asked of
+ * the backend when first read, then kept (a framework backend starts its
+ * worker to answer, so only what a script or report uses is started).
+ * Upvalue 1: the backend. [-0, +1] */
+static int l_backend_lazy(lua_State *L)
+{
+    const struct kernel_backend *b = lua_touserdata(L, lua_upvalueindex(1));
+    const char *key = lua_tostring(L, 2);
+    if (!key || (strcmp(key, "available") != 0 && strcmp(key, "reason") != 0))
+        return lua_pushnil(L), 1;
+    char reason[KERNEL_ERR_LEN] = "";
+    int ok = b->available(reason);
+    lua_pushboolean(L, ok);
+    lua_setfield(L, 1, "available");
+    lua_pushstring(L, reason);
+    lua_setfield(L, 1, "reason");
+    lua_getfield(L, 1, key);
+    return 1;
+}
+
+/* Pushes one backend's description: summary, gpu, worker, ops; available
+ * and reason on first use. [-0, +1] */
 static void push_backend(lua_State *L, const struct kernel_backend *b)
 {
-    char reason[KERNEL_ERR_LEN] = "";
     lua_newtable(L);
     lua_pushstring(L, b->summary);
     lua_setfield(L, -2, "summary");
-    lua_pushboolean(L, b->available(reason));
-    lua_setfield(L, -2, "available");
-    lua_pushstring(L, reason);
-    lua_setfield(L, -2, "reason");
     lua_pushboolean(L, b->gpu);
     lua_setfield(L, -2, "gpu");
+    lua_pushboolean(L, b->worker);
+    lua_setfield(L, -2, "worker");
     lua_newtable(L);
     for (int op = 0; op < OP_COUNT; op++) {
         if (!b->impls[op])
@@ -93,6 +111,11 @@ static void push_backend(lua_State *L, const struct kernel_backend *b)
         lua_setfield(L, -2, kernel_op_name((enum kernel_op)op));
     }
     lua_setfield(L, -2, "ops");
+    lua_createtable(L, 0, 1);
+    lua_pushlightuserdata(L, (void *)b);
+    lua_pushcclosure(L, l_backend_lazy, 1);
+    lua_setfield(L, -2, "__index");
+    lua_setmetatable(L, -2);
 }
 
 /* Pushes experiment_limits as { field = { lo = , hi = } }, integers as

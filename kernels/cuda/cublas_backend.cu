@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "gpu_common.cuh"
+#include "gpu_impls.h"
 #include "reduce.cuh"
 
 /* cuBLAS by element type. */
@@ -81,9 +82,6 @@ static int call_gemm_outer(struct gpu_state *st, char *err)
     return KERNEL_OK;
 }
 
-static const char *const copy_impls[] = { "memcpy", NULL };
-static const char *const matvec_impls[] = { "gemv", "gemm", NULL };
-static const char *const outer_impls[] = { "gemm", NULL };
 
 extern "C" const struct kernel_backend backend_cublas;
 
@@ -131,7 +129,7 @@ static void blas_describe(const struct kernel_point *p, kernel_fact_fn fact, voi
 extern "C" const struct kernel_backend backend_cublas = {
     "cublas",
     "cuBLAS gemv/gemm (as CuPy and PyTorch call it) with our reductions",
-    { copy_impls, matvec_impls, outer_impls },
+    { cublas_copy_impls, cublas_matvec_impls, cublas_outer_impls }, /* gpu_impls.h */
     gpu_available,
     blas_memory,
     blas_setup,

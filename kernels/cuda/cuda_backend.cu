@@ -10,6 +10,7 @@
 
 #include "fused.cuh"
 #include "gpu_common.cuh"
+#include "gpu_impls.h"
 #include "reduce.cuh"
 
 #define COPY_THREADS 256
@@ -169,9 +170,6 @@ static int call_fused(struct gpu_state *st, char *err)
 /* ---------------------------------------------------------------------- */
 /* The table. */
 
-static const char *const copy_impls[] = { "kernel", "memcpy", NULL };
-static const char *const matvec_impls[] = { "rowdot", NULL };
-static const char *const outer_impls[] = { "materialized", "fused", "fused_simt", NULL };
 
 extern "C" const struct kernel_backend backend_cuda;
 
@@ -230,7 +228,7 @@ static void cuda_describe(const struct kernel_point *p, kernel_fact_fn fact, voi
 extern "C" const struct kernel_backend backend_cuda = {
     "cuda",
     "our own CUDA kernels: vector copy, row dot, outer product + reductions, fused outer_sum",
-    { copy_impls, matvec_impls, outer_impls },
+    { cuda_copy_impls, cuda_matvec_impls, cuda_outer_impls }, /* gpu_impls.h */
     gpu_available,
     cuda_memory,
     cuda_setup,

@@ -2,11 +2,13 @@
  * build time). They are listed, say why they cannot run, and serve nothing. */
 #include <stdio.h>
 
+#include "gpu_impls.h"
 #include "kernel.h"
 
 static int none_available(char *reason)
 {
-    snprintf(reason, KERNEL_ERR_LEN, "built without CUDA (make CUDA=0, or no nvcc at build time)");
+    snprintf(reason, KERNEL_ERR_LEN, "not built: nvcc was not found when this runner was built "
+             "(or make CUDA=0)");
     return 0;
 }
 
@@ -53,6 +55,7 @@ static void none_describe(const struct kernel_point *p, kernel_fact_fn fact, voi
 const struct kernel_backend backend_cublas = {
     .name = "cublas",
     .summary = "cuBLAS (not built: no nvcc at build time)",
+    .impls = { cublas_copy_impls, cublas_matvec_impls, cublas_outer_impls },
     .available = none_available, .memory = none_memory, .setup = none_setup,
     .verify = none_verify, .run = none_run, .teardown = none_teardown, .describe = none_describe,
     .gpu = 1,
@@ -61,6 +64,7 @@ const struct kernel_backend backend_cublas = {
 const struct kernel_backend backend_cuda = {
     .name = "cuda",
     .summary = "our own CUDA kernels (not built: no nvcc at build time)",
+    .impls = { cuda_copy_impls, cuda_matvec_impls, cuda_outer_impls },
     .available = none_available, .memory = none_memory, .setup = none_setup,
     .verify = none_verify, .run = none_run, .teardown = none_teardown, .describe = none_describe,
     .gpu = 1,
