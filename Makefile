@@ -98,9 +98,13 @@ $(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(dir $@)
 	$(call say,CC,$<)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-# The Lua side of the language is compiled into the binary.
+# The Lua side of the language is compiled into the binary, once luac has
+# checked that every file parses (a syntax error fails the build, not a run;
+# one file a call: luac 5.4.4 -p frees twice when given several).
+LUAC ?= luac5.4
 $(BUILD)/gen/lua_embedded.c: $(LUA_SRC) tools/embed.sh
 	@mkdir -p $(dir $@)
+	$(call say,LUAC,$(LUA_SRC))for f in $(LUA_SRC); do $(LUAC) -p $$f || exit 1; done
 	$(call say,EMBED,$(LUA_SRC))tools/embed.sh $(LUA_SRC) > $@.tmp && mv $@.tmp $@
 
 # The wgmma wrappers, one for each tile width (tools/gen_wgmma.sh says why).
@@ -143,7 +147,7 @@ bench-frameworks: all
 	$(Q)tools/bench.sh frameworks
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-nocuda
 
 -include $(LIB_OBJ:.o=.d) $(BUILD)/obj/runner/main.d
 -include reports/paper.mk

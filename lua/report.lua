@@ -298,12 +298,15 @@ local function write_if_changed(path, text)
   return true
 end
 
--- Claims in the order of the figures that show their experiment, then
--- by script and line.
+-- Claims in the order of the figures that show their experiment (as the
+-- main one or in a series), then by script and line.
 local function order_claims(list, spec)
   local rank = {}
   for i, f in ipairs(spec.figures) do
     if f.experiment then rank[f.experiment] = rank[f.experiment] or i end
+    for _, sel in ipairs(f.series or {}) do
+      if sel.experiment then rank[sel.experiment] = rank[sel.experiment] or i end
+    end
   end
   local out = {}
   for i, c in ipairs(list) do out[i] = c end
@@ -352,11 +355,24 @@ local function current_why(dir, e)
   if prov.params ~= e.params then return "declared differently" end
 end
 
+-- 1 if e is optional and none of its backends can run here: a run of its
+-- script would measure nothing of it, so its results cannot be stale here.
+local function nothing_here(e)
+  if not e.optional then return false end
+  for _, p in ipairs(e.points) do
+    local b = registry.backends[p.backend]
+    if b and b.available then return false end
+  end
+  return true
+end
+
 -- `runner report --current SCRIPT.lua --profile NAME --results DIR`:
 -- 0 if DIR holds results of every experiment SCRIPT declares, measured
 -- from the same declaration (provenance's params) and such as the report
--- takes (one set, possible rows); else 1, saying which is not. make asks this before measuring a script again: a script whose
--- claims or comments changed keeps its results.
+-- takes (one set, possible rows); else 1, saying which is not. An
+-- optional experiment this host cannot measure at all is passed over. make
+-- asks this before measuring a script again: a script whose claims or
+-- comments changed keeps its results.
 local function current(argv)
   local script, opt = argv[2], { profile = "quick" }
   for i = 3, #argv, 2 do
@@ -372,7 +388,7 @@ local function current(argv)
   local d = flopbench.declare_file(script, opt.profile)
   for _, e in ipairs(d.experiments) do
     local dir = data.join(opt.results, e.name)
-    local why = current_why(dir, e)
+    local why = not nothing_here(e) and current_why(dir, e)
     if why then
       io.stderr:write(string.format("  %s: %s in %s\n", e.name, why, dir))
       return 1

@@ -78,6 +78,17 @@ run_part workers tests/workers.sh "$BUILD/runner"
 echo "an experiment's files as one set (tests/e2e/sets.sh):"
 run_part sets env FAILAT_SHIM="$BUILD/tests/failat.so" tests/e2e/sets.sh "$BUILD/runner"
 
+echo "a build without nvcc (CUDA=0, in build-nocuda): the language, end to end, the paper:"
+if make --no-print-directory -s CUDA=0 BUILD=build-nocuda all >"$FLOPBENCH_TEST_TMP/nocuda-build.log" 2>&1; then
+    run_part nocuda-lang tests/lang/run.sh build-nocuda/runner
+    run_part nocuda-e2e tests/e2e.sh build-nocuda/runner
+    run_part nocuda-paper env BUILD=build-nocuda CUDA=0 tests/report/test_paper_e2e.sh
+else
+    cat "$FLOPBENCH_TEST_TMP/nocuda-build.log"
+    echo "FAIL the CUDA=0 build"
+    failed=$((failed + 1))
+fi
+
 echo "README examples (tests/readme.sh):"
 run_part readme tests/readme.sh "$BUILD/runner"
 

@@ -4,7 +4,7 @@
 # prints the exact command to run.
 set -eu
 
-build="gcc make pkg-config liblua5.4-dev libcsv-dev libopenblas-dev libmd-dev"
+build="gcc make pkg-config lua5.4 liblua5.4-dev libcsv-dev libopenblas-dev libmd-dev"
 # The framework workers (peers/): Debian's PyTorch (CPU) and NumPy, for
 # Debian's /usr/bin/python3.
 frameworks="python3 python3-numpy python3-torch python3-threadpoolctl"

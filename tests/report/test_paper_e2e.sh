@@ -44,7 +44,7 @@ check "the log names the PDF" grep -q "PDF .*$tmp/paper.pdf" "$tmp/make1.log"
 
 pdftotext "$tmp/paper.pdf" - 2>/dev/null | tr -s ' \n' '  ' >"$tmp/paper.txt"
 for text in 'Figure 1: The two operations' 'Figure 2: Run-time of 1000 calls' \
-            'Figure 3: The float64 GPU panel' 'Figure 4: Achieved bandwidth' \
+            'float64 GPU panel summed over the other axis' 'Figure 4: Achieved bandwidth' \
             'claims on our machines' 'Measured in this build' 'The experiment scripts' 'Artifact'; do
     check "the PDF's text holds '$text'" grep -qF "$text" "$tmp/paper.txt"
 done

@@ -139,8 +139,8 @@ mkdir -p "$odd" && cp -R tests/report/refuse/good/* "$odd/"
 report "$tmp/odd" "$odd" >/dev/null 2>"$tmp/err"
 check "a results path with a newline is read (see $tmp/err)" [ $? -eq 0 ]
 check "gnuplot runs the scripts that name that path" gnuplot_all "$tmp/odd"
-check "the path's newline never reaches a gnuplot script" grep -qF "$tmp/res?!touch marker/fig2-cpu: do not edit." \
-    "$tmp/odd/fig2-cpu.gp"
+check "the path's newline never reaches a gnuplot script" grep -qF "$tmp/res?!touch marker/fig2-cpu-ref: do not edit." \
+    "$tmp/odd/bandwidth-cpu.gp"
 
 # A recorded host folder whose name would be code: refused, named.
 rec=$tmp/rec

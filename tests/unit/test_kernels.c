@@ -281,6 +281,41 @@ static void test_worker_refusals(void)
     }
 }
 
+/* Two points live at once in one worker (handles): each verified, run and
+ * verified again while the other is set up, the first freed before the
+ * second is used again. */
+static void test_worker_handles(void)
+{
+    const struct kernel_backend *const *all = kernel_backends();
+    for (int i = 0; all[i]; i++) {
+        char reason[KERNEL_ERR_LEN] = "", err[KERNEL_ERR_LEN] = "";
+        const struct kernel_backend *b = all[i];
+        if (!b->worker || !b->available(reason))
+            continue;
+        struct kernel_point p1 = { .op = OP_MATVEC, .dtype = DTYPE_F64, .axis = -1, .n = 16,
+                                   .impl = b->impls[OP_MATVEC][0], .seed = 5 };
+        struct kernel_point p2 = { .op = OP_OUTER_SUM, .dtype = DTYPE_F32, .axis = 1, .n = 9,
+                                   .impl = b->impls[OP_OUTER_SUM][0], .seed = 6 };
+        void *s1 = NULL, *s2 = NULL;
+        CHECK(b->setup(&p1, &s1, err) == KERNEL_OK, "%s: first point: %s", b->name, err);
+        CHECK(b->setup(&p2, &s2, err) == KERNEL_OK, "%s: second point: %s", b->name, err);
+        if (!s1 || !s2) {
+            b->teardown(s1);
+            b->teardown(s2);
+            continue;
+        }
+        char label[64];
+        snprintf(label, sizeof label, "%s, second of two live points", b->name);
+        test_state(b, s2, label);
+        snprintf(label, sizeof label, "%s, first of two live points", b->name);
+        test_state(b, s1, label);
+        b->teardown(s1);
+        snprintf(label, sizeof label, "%s, second point after the first is freed", b->name);
+        test_state(b, s2, label);
+        b->teardown(s2);
+    }
+}
+
 /* kernel_flops and kernel_bytes, worked out by hand. */
 static void test_counts(void)
 {
@@ -307,6 +342,7 @@ int main(void)
     test_gpu_fused();
     test_gpu_graph();
     test_worker_refusals();
+    test_worker_handles();
     test_refusals("cpu");
     test_refusals("openblas");
     test_openblas_threads();

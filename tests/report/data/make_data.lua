@@ -58,6 +58,15 @@ local cpu_host = {
 }
 local gpu_ns, cpu_ns = { 1000, 2000, 4000, 8000 }, { 1000, 2000, 4000 }
 
+-- A framework worker's facts, as the runner records them (<backend>_<fact>).
+local function with_worker(host, backend, framework, version)
+  local out = {}
+  for i, kv in ipairs(host) do out[i] = kv end
+  out[#out + 1] = { backend .. "_framework", framework }
+  out[#out + 1] = { backend .. "_framework_version", version }
+  return out
+end
+
 local gpu64 = "data/recorded/fakegpu/"
 write_experiment(gpu64 .. "fig2-gpu-f64", "fig2-gpu-f64", "cublas", "f64", gpu_host, {
   { op = "matvec", impl = "gemm", launch = 12e-6, bw = 2.9e12 },
@@ -72,6 +81,12 @@ write_experiment(gpu64 .. "fig2-gpu-f64-ref", "fig2-gpu-f64-ref", "cublas", "f64
   { op = "outer_sum", impl = "materialized", axis = 1, backend = "cuda", launch = 9e-6, bw = 2.8e12 },
   { op = "outer_sum", impl = "fused", axis = 0, backend = "cuda", launch = 8e-6, bw = 2e9 },
   { op = "outer_sum", impl = "fused", axis = 1, backend = "cuda", launch = 8e-6, bw = 2.2e9 },
+}, gpu_ns, 0.002)
+-- CuPy: a larger launch cost and a slower column reduction than cuBLAS.
+write_experiment(gpu64 .. "fig2-gpu-f64-cupy", "fig2-gpu-f64-cupy", "cupy", "f64",
+  with_worker(gpu_host, "cupy", "cupy", "14.0.0"), {
+  { op = "matvec", impl = "article", launch = 16e-6, bw = 2.9e12 },
+  { op = "outer_sum", impl = "article", axis = 0, launch = 60e-6, bw = 1.8e12 },
 }, gpu_ns, 0.002)
 write_experiment(gpu64 .. "fig3-gpu-f64", "fig3-gpu-f64", "cublas", "f64", gpu_host, {
   { op = "matvec", impl = "gemm", launch = 12e-6, bw = 2.9e12 },

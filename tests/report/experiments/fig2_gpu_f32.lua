@@ -20,3 +20,9 @@ claim {
               num = { op = "outer_sum", axis = 0 }, den = { op = "matvec" } },
   expect = { above = 2 },
 }
+
+experiment {
+  name = "fig2-gpu-f32-torch", backend = "torch-cuda", dtype = "f32", optional = true,
+  op = { "matvec", "outer_sum" }, axis = 0, impl = "article",
+  n = { 1000, 2000, 4000, 8000 }, iterations = 10, samples = 5,
+}

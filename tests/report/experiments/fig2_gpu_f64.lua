@@ -40,3 +40,11 @@ claim {
               num = { op = "matvec", impl = "rowdot" }, den = { op = "outer_sum", impl = "fused", axis = 0 } },
   expect = { above = 1 },
 }
+
+-- The article's framework (CuPy), and its companion: fake data for the
+-- first, none for the second.
+experiment {
+  name = "fig2-gpu-f64-cupy", backend = "cupy", dtype = "f64", optional = true,
+  op = { "matvec", "outer_sum" }, axis = 0, impl = "article",
+  n = { 1000, 2000, 4000, 8000 }, iterations = 10, samples = 5,
+}

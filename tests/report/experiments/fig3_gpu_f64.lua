@@ -13,3 +13,9 @@ claim {
               num = { op = "outer_sum", axis = 1 }, den = { op = "matvec" } },
   expect = { below = 1.15 },
 }
+
+experiment {
+  name = "fig3-gpu-f64-cupy", backend = "cupy", dtype = "f64", optional = true,
+  op = { "matvec", "outer_sum" }, axis = 1, impl = "article",
+  n = { 1000, 2000, 4000, 8000 }, iterations = 10, samples = 5,
+}
