@@ -7,6 +7,7 @@
 #ifndef FLOPBENCH_KERNEL_H
 #define FLOPBENCH_KERNEL_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -81,6 +82,10 @@ struct kernel_backend {
     int gpu;                           /* 1: runs on a GPU */
     int worker;                        /* 1: a framework's worker process runs it (peers/) */
 };
+
+/* Set (by the runner's SIGINT/SIGTERM handler) to make a backend waiting on
+ * something outside the process, such as a worker, give up at once. */
+extern volatile sig_atomic_t kernel_interrupted;
 
 /* The registry: every backend compiled into this binary, in a fixed order. */
 const struct kernel_backend *const *kernel_backends(void);

@@ -13,6 +13,8 @@ extern const struct kernel_backend backend_torch_cuda;
 extern const struct kernel_backend backend_cupy;
 extern const struct kernel_backend backend_numpy;
 
+volatile sig_atomic_t kernel_interrupted = 0;
+
 static const struct kernel_backend *const all_backends[] = {
     &backend_cpu,   &backend_openblas,   &backend_cublas, &backend_cuda,
     &backend_torch, &backend_torch_cuda, &backend_cupy,   &backend_numpy, NULL,

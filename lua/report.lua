@@ -356,7 +356,8 @@ local function current_why(dir, e)
 end
 
 -- 1 if e is optional and none of its backends can run here: a run of its
--- script would measure nothing of it, so its results cannot be stale here.
+-- script would measure nothing of it, so its missing results are no reason
+-- to run the script again.
 local function nothing_here(e)
   if not e.optional then return false end
   for _, p in ipairs(e.points) do
@@ -370,7 +371,7 @@ end
 -- 0 if DIR holds results of every experiment SCRIPT declares, measured
 -- from the same declaration (provenance's params) and such as the report
 -- takes (one set, possible rows); else 1, saying which is not. An
--- optional experiment this host cannot measure at all is passed over. make
+-- optional experiment this host cannot measure at all may have no results. make
 -- asks this before measuring a script again: a script whose claims or
 -- comments changed keeps its results.
 local function current(argv)
@@ -388,7 +389,8 @@ local function current(argv)
   local d = flopbench.declare_file(script, opt.profile)
   for _, e in ipairs(d.experiments) do
     local dir = data.join(opt.results, e.name)
-    local why = not nothing_here(e) and current_why(dir, e)
+    local why = current_why(dir, e)
+    if why == "no results" and nothing_here(e) then why = nil end
     if why then
       io.stderr:write(string.format("  %s: %s in %s\n", e.name, why, dir))
       return 1

@@ -37,6 +37,7 @@ class TorchPeer:
     def __init__(self, torch, device):
         self.torch, self.device = torch, device
         self.dev = torch.device(device)
+        self.default_threads = torch.get_num_threads()
 
     def facts(self):
         t = self.torch
@@ -61,8 +62,8 @@ class TorchPeer:
     def prepare(self, op, impl, axis, threads, arrays):
         if impl not in IMPLS.get(op, {}):
             raise Refused("failed", f"torch has no impl '{impl}' for {op}")
-        if threads and self.device == "cpu":
-            self.torch.set_num_threads(threads)
+        if self.device == "cpu":  # process-wide: set for every point, 0 the default
+            self.torch.set_num_threads(threads or self.default_threads)
         t = {k: self.torch.from_numpy(v).to(device=self.dev) for k, v in arrays.items()}
         if self.device == "cuda":
             self.torch.cuda.synchronize()

@@ -147,7 +147,12 @@ def main():
     args = parser.parse_args()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the runner decides when to stop
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    out = sys.stdout
+    # Replies go to the protocol's own descriptor; file descriptor 1 and
+    # sys.stdout become standard error, so that whatever a framework or its
+    # libraries print cannot break the protocol.
+    out = os.fdopen(os.dup(1), "w")
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
 
     def say(text):
         out.write(text + "\n")

@@ -47,6 +47,7 @@ static void on_signal(int sig)
 {
     (void)sig;
     measure_interrupted = 1;
+    kernel_interrupted = 1;
 }
 
 static void print_impls(const struct kernel_backend *b)

@@ -70,8 +70,32 @@ short|1|numpy matvec/article f32 n=9: WRONG RESULT: worker numpy's output:
 nan|1|numpy outer_sum/article f32 axis=0 n=5: WRONG RESULT: 1 of 5 output elements were not written (NaN)
 dtype|1|dtype '<f8', expected '<f4' (f32)
 hang|4|numpy matvec/article f32 n=5: FAILED: worker numpy, 'time': no reply within 2 s; it was killed by signal 9
-bad-seconds|4|FAILED: worker numpy: 'time' reply 'seconds=-1' has no seconds=<non-negative number>
+bad-seconds|4|FAILED: worker numpy: 'time' reply 'seconds=-1' is not seconds=<a time above 0 and within the request's
+zero|4|FAILED: worker numpy: 'time' reply 'seconds=0' is not seconds=<a time above 0
+slow-clock|4|FAILED: worker numpy: 'time' reply 'seconds=50' is not seconds=<a time above 0
+longline|4|numpy matvec/article f32 n=5: FAILED: worker numpy, 'setup': its reply has a line longer than 4096 bytes
+closeout|4|numpy matvec/article f32 n=5: FAILED: worker numpy, 'setup': it closed its output; it was killed by signal 9
+fifo|1|h1-out.npy: not a regular file
+extra|4|FAILED: worker numpy, 'time': it wrote after its last reply, outside the protocol
 CASES
+
+# What a framework or its libraries print on standard output is not a reply.
+FLOPBENCH_PYTHON=/usr/bin/python3 FLOPBENCH_FAULT=print FLOPBENCH_PEERS=tests/workers TMPDIR="$tmp/tmpdir" \
+    timeout 60 "$runner" run "$tmp/f.lua" --out "$tmp/fo" --quiet 2>"$tmp/err"
+expect "a worker whose libraries print on stdout still runs ($(head -1 "$tmp/err"))" [ $? -eq 0 ]
+
+# Ctrl-C while a worker hangs: the run stops at once (exit 130), not at the time limit.
+FLOPBENCH_PYTHON=/usr/bin/python3 FLOPBENCH_WORKER_TIMEOUT=60 FLOPBENCH_FAULT=hang FLOPBENCH_PEERS=tests/workers \
+    TMPDIR="$tmp/tmpdir" "$runner" run "$tmp/f.lua" --out "$tmp/fo" --quiet 2>"$tmp/err" &
+pid=$!
+sleep 4
+start=$(date +%s)
+kill -INT "$pid"
+wait "$pid"
+rc=$? took=$(($(date +%s) - start))
+expect "SIGINT during a hung worker's batch exits 130 (got $rc)" [ "$rc" -eq 130 ]
+expect "and within a few seconds, not the 60 s limit (took ${took}s)" [ "$took" -lt 15 ]
+expect "and leaves no stray files" [ -z "$(ls -A "$tmp/tmpdir")" ]
 
 # No interpreter at all.
 FLOPBENCH_PYTHON=/nonexistent/python3 "$runner" list numpy >/dev/null 2>"$tmp/err"

@@ -168,7 +168,7 @@ static const char *parse_value(const char *key, const char *s, struct npy_info *
 /* Parses the header dict; 0, or -1 if it is not the three keys NumPy writes. */
 static int parse_header(const char *h, struct npy_info *info)
 {
-    int seen = 0;
+    unsigned seen = 0; /* one bit a key: each of the three exactly once */
     memset(info, 0, sizeof *info);
     info->dims = -1;
     const char *s = skip_space(h);
@@ -182,9 +182,10 @@ static int parse_header(const char *h, struct npy_info *info)
         memcpy(key, s + 1, (size_t)(end - s - 1));
         key[end - s - 1] = '\0';
         s = skip_space(end + 1);
-        if (*s++ != ':' || !(s = parse_value(key, skip_space(s), info)))
+        unsigned bit = strcmp(key, "descr") == 0 ? 1u : strcmp(key, "fortran_order") == 0 ? 2u : 4u;
+        if (*s++ != ':' || (seen & bit) || !(s = parse_value(key, skip_space(s), info)))
             return -1;
-        seen++;
+        seen |= bit;
         s = skip_space(s);
         if (*s == ',')
             s = skip_space(s + 1);
@@ -192,7 +193,7 @@ static int parse_header(const char *h, struct npy_info *info)
             return -1;
     }
     s = skip_space(s + 1);
-    return seen == 3 && info->dims >= 0 && info->descr[0] && (*s == '\n' || *s == '\0') ? 0 : -1;
+    return seen == 7 && info->dims >= 0 && info->descr[0] && (*s == '\n' || *s == '\0') ? 0 : -1;
 }
 
 /* Reads the magic and the header of an open file into info. */
@@ -249,15 +250,19 @@ int npy_read(const char *path, enum kernel_dtype dtype, void *out, size_t count,
     struct npy_info info;
     size_t offset = 0;
     struct stat st;
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    /* O_NONBLOCK: a FIFO planted at path must not block the open. */
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
         return snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno)), -1;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || fcntl(fd, F_SETFL, 0) != 0) {
+        close(fd);
+        return snprintf(err, errlen, "%s: not a regular file", path), -1;
+    }
     int status = read_header(fd, path, &info, &offset, err, errlen);
     if (status == 0)
         status = check_array(path, &info, dtype, count, err, errlen);
     size_t bytes = count * kernel_dtype_size(dtype);
-    if (status == 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-                        (size_t)st.st_size != offset + bytes)) {
+    if (status == 0 && (size_t)st.st_size != offset + bytes) {
         snprintf(err, errlen, "%s: %lld bytes, expected %zu", path, (long long)st.st_size,
                  offset + bytes);
         status = -1;

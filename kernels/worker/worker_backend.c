@@ -5,7 +5,9 @@
  * point's seed and checks the output against its own float64 reference; the
  * worker only runs and times the framework's calls. */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -43,6 +45,7 @@ struct worker_live {
     char served[WORKER_SERVED][64]; /* "op impl" */
     int nserved;
     long next_handle, starts;
+    double last_request_s; /* seconds the last request took, by the runner's clock */
 };
 
 /* One point set up in a worker. */
@@ -116,19 +119,22 @@ static int python_candidates(const char *out[2])
 static int on_hello_line(void *ctx, const char *line)
 {
     struct worker_live *w = ctx;
-    char key[64], rest[256];
-    if (sscanf(line, "fact %63s %255[ -~]", key, rest) == 2 && w->nfacts < WORKER_FACTS) {
-        for (char *c = key; *c; c++)
-            if (!(*c == '_' || (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9')))
-                return -1;
+    char key[64], rest[256], op[24], impl[32], dtypes[32];
+    int end = 0;
+    if (sscanf(line, "fact %63[a-z0-9_] %n", key, &end) == 1 && end > 0 && line[end - 1] == ' ' &&
+        strlen(line + end) < sizeof rest && w->nfacts < WORKER_FACTS) {
+        /* The runner's own facts of a worker are not the worker's to say. */
+        if (strcmp(key, "python") == 0 || strcmp(key, "worker_starts") == 0)
+            return -1;
+        snprintf(rest, sizeof rest, "%s", line + end);
         struct worker_fact *f = &w->facts[w->nfacts++];
         snprintf(f->key, sizeof f->key, "%s", key);
         snprintf(f->value, sizeof f->value, "%s", rest);
         return 0;
     }
-    char op[24], impl[32], dtypes[32];
-    if (sscanf(line, "serve %23s %31s %31s", op, impl, dtypes) == 3 && w->nserved < WORKER_SERVED &&
-        strcmp(dtypes, "f32,f64") == 0) {
+    end = 0;
+    if (sscanf(line, "serve %23s %31s %31s%n", op, impl, dtypes, &end) == 3 && line[end] == '\0' &&
+        w->nserved < WORKER_SERVED && strcmp(dtypes, "f32,f64") == 0) {
         snprintf(w->served[w->nserved++], sizeof w->served[0], "%s %s", op, impl);
         return 0;
     }
@@ -159,18 +165,30 @@ static int check_served(struct worker_live *w, char *reason)
 static struct worker_live *all_live[8];
 static int nlive;
 
+/* Removes the files of the protocol (h*-*.npy, stderr.log) from the
+ * worker's folder, and the folder. */
+static void remove_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    for (struct dirent *e; d && (e = readdir(d));) {
+        size_t len = strlen(e->d_name);
+        if ((e->d_name[0] == 'h' && len > 4 && strcmp(e->d_name + len - 4, ".npy") == 0) ||
+            strcmp(e->d_name, "stderr.log") == 0)
+            unlinkat(dirfd(d), e->d_name, 0);
+    }
+    if (d)
+        closedir(d);
+    rmdir(dir);
+}
+
 /* At exit: every worker quits and its folder goes. */
 static void stop_all(void)
 {
     for (int i = 0; i < nlive; i++) {
         struct worker_live *w = all_live[i];
         worker_stop(&w->proc, 5.0);
-        if (w->dir[0]) {
-            char cmd[PATH_MAX + 32];
-            snprintf(cmd, sizeof cmd, "%s/stderr.log", w->dir);
-            unlink(cmd);
-            rmdir(w->dir);
-        }
+        if (w->dir[0])
+            remove_dir(w->dir);
     }
 }
 
@@ -202,9 +220,12 @@ static int start_with(struct worker_live *w, const char *python, char *err)
         return say(err, "%s: %s", python, msg), -1;
     enum worker_result r = worker_request(&w->proc, "hello protocol=1", worker_timeout(),
                                           on_hello_line, w, reply, sizeof reply, msg, sizeof msg);
-    char proto[16];
+    char proto[16], device[16];
     if (r == WORKER_OK && (worker_field(reply, "protocol", proto, sizeof proto) || strcmp(proto, "1")))
         r = WORKER_FAILED, say(msg, "it speaks protocol '%.40s', not 1", reply);
+    if (r == WORKER_OK && (worker_field(reply, "device", device, sizeof device) ||
+                           strcmp(device, w->device) != 0))
+        r = WORKER_FAILED, say(msg, "it runs on device '%.40s', not %s", reply, w->device);
     if (r == WORKER_OK && check_served(w, err) == 0) {
         snprintf(w->python, sizeof w->python, "%s", python);
         w->starts++;
@@ -280,10 +301,14 @@ static int request(struct worker_live *w, const char *line, double timeout, char
         if (start_with(w, again, msg) != 0)
             return say(err, "worker %s, restarting: %s", w->backend->name, msg), KERNEL_ERROR;
     }
+    double t0 = host_clock_seconds();
     enum worker_result r = worker_request(&w->proc, line, timeout, NULL, NULL, reply, replylen,
                                           msg, sizeof msg);
+    w->last_request_s = host_clock_seconds() - t0;
     if (r == WORKER_OK)
         return KERNEL_OK;
+    if (r == WORKER_REFUSED && strncmp(msg, "unavailable ", 12) == 0)
+        worker_stop(&w->proc, 2.0); /* it exits after saying so */
     char what[64];
     snprintf(what, sizeof what, "'%.*s'", (int)strcspn(line, " "), line);
     return request_status(w, r, what, msg, err);
@@ -480,11 +505,13 @@ static int worker_run(void *state, long iterations, double *seconds, char *err)
     int status = request(s->w, line, limit, reply, sizeof reply, err);
     if (status != KERNEL_OK)
         return status;
+    /* A batch takes some time, and no more than the request did (its clock
+     * starts after ours and stops before; 1 ms of slack for the clocks). */
     char *end = NULL;
     double t = worker_field(reply, "seconds", v, sizeof v) == 0 ? strtod(v, &end) : NAN;
-    if (!end || *end || !isfinite(t) || t < 0.0)
-        return say(err, "worker %s: 'time' reply '%.80s' has no seconds=<non-negative number>",
-                        s->w->backend->name, reply), KERNEL_ERROR;
+    if (!end || *end || !isfinite(t) || t <= 0.0 || t > s->w->last_request_s + 1e-3)
+        return say(err, "worker %s: 'time' reply '%.80s' is not seconds=<a time above 0 and within "
+                   "the request's %.3g s>", s->w->backend->name, reply, s->w->last_request_s), KERNEL_ERROR;
     *seconds = t;
     s->per_call = t / (double)iterations;
     return KERNEL_OK;

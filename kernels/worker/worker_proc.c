@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "host.h"
+#include "kernel.h"
 
 int worker_start(struct worker_proc *w, char *const argv[], const char *stderr_path, char *err,
                  size_t errlen)
@@ -42,11 +43,13 @@ int worker_start(struct worker_proc *w, char *const argv[], const char *stderr_p
         int efd = open(stderr_path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0600);
         if (dup2(sv[1], 0) < 0 || dup2(sv[1], 1) < 0 || efd < 0 || dup2(efd, 2) < 0)
             _exit(126);
+        close(efd);
         execvp(argv[0], argv);
         dprintf(2, "cannot run %s: %s\n", argv[0], strerror(errno));
         _exit(127);
     }
     close(sv[1]);
+    setpgid(pid, pid); /* as the child does: no race with a kill of the group */
     w->pid = pid;
     w->fd = sv[0];
     return 0;
@@ -88,22 +91,44 @@ static void describe_status(int status, char *buf, size_t len)
         snprintf(buf, len, "stopped");
 }
 
-/* Kills and reaps the worker; says how it ended after `what` in err. */
+/* Reaps the worker: waits up to grace_s for it to end by itself (so that a
+ * crash is reported as such), then kills its process group. Returns 1 and
+ * its status if it was reaped. */
+static int reap(pid_t pid, double grace_s, int *status)
+{
+    double deadline = host_clock_seconds() + grace_s;
+    for (;;) {
+        pid_t r = waitpid(pid, status, WNOHANG);
+        if (r == pid)
+            return 1;
+        if (r < 0 && errno != EINTR)
+            return 0;
+        if (host_clock_seconds() > deadline)
+            break;
+        nanosleep(&(struct timespec){ .tv_nsec = 10 * 1000 * 1000 }, NULL);
+    }
+    kill(-pid, SIGKILL);
+    kill(pid, SIGKILL);
+    while (waitpid(pid, status, 0) < 0)
+        if (errno != EINTR)
+            return 0;
+    return 1;
+}
+
+/* Kills and reaps the worker (one that already ended is given a second to
+ * be reaped as it ended); says how it ended after `what` in err. */
 static enum worker_result fail(struct worker_proc *w, int kill_it, char *err, size_t errlen,
                                const char *what)
 {
     char how[128] = "", words[300];
     int status = 0;
-    if (w->pid > 0) {
-        if (kill_it)
-            kill(w->pid, SIGKILL);
-        if (waitpid(w->pid, &status, 0) == w->pid)
-            describe_status(status, how, sizeof how);
-    }
+    if (w->pid > 0 && reap(w->pid, kill_it ? 0.0 : 1.0, &status))
+        describe_status(status, how, sizeof how);
     if (w->fd >= 0)
         close(w->fd);
     w->pid = 0;
     w->fd = -1;
+    w->have = 0;
     last_words(w, words, sizeof words);
     snprintf(err, errlen, "%s%s%s%s%s", what, how[0] ? "; it " : "", how,
              words[0] ? "; its last words: " : "", words);
@@ -135,6 +160,8 @@ static enum worker_result next_line(struct worker_proc *w, double deadline, doub
 {
     for (;;) {
         char *nl = memchr(w->buf, '\n', w->have);
+        if (nl && (size_t)(nl - w->buf) > WORKER_LINE_MAX)
+            return fail(w, 1, err, errlen, "its reply has a line longer than 4096 bytes");
         if (nl) {
             size_t len = (size_t)(nl - w->buf);
             memcpy(line, w->buf, len);
@@ -160,6 +187,8 @@ static enum worker_result next_line(struct worker_proc *w, double deadline, doub
         }
         struct pollfd pfd = { .fd = w->fd, .events = POLLIN };
         int ready = poll(&pfd, 1, left > 1e6 ? 1000000000 : (int)(left * 1000.0) + 1);
+        if (ready < 0 && errno == EINTR && kernel_interrupted)
+            return fail(w, 1, err, errlen, "interrupted");
         if (ready < 0 && errno != EINTR)
             return fail(w, 1, err, errlen, "poll failed");
         if (ready <= 0)
@@ -180,6 +209,8 @@ enum worker_result worker_request(struct worker_proc *w, const char *request, do
     char line[WORKER_LINE_MAX + 1];
     if (w->pid <= 0)
         return snprintf(err, errlen, "it is not running"), WORKER_FAILED;
+    if (w->have > 0) /* a reply is one line after the request, never before */
+        return fail(w, 1, err, errlen, "it wrote after its last reply, outside the protocol");
     enum worker_result r = send_line(w, request, err, errlen);
     double deadline = host_clock_seconds() + timeout_s;
     while (r == WORKER_OK && (r = next_line(w, deadline, timeout_s, line, err, errlen)) == WORKER_OK) {
@@ -207,19 +238,12 @@ void worker_stop(struct worker_proc *w, double grace_s)
         return;
     send(w->fd, "quit\n", 5, MSG_NOSIGNAL);
     shutdown(w->fd, SHUT_WR);
-    double deadline = host_clock_seconds() + grace_s;
     int status;
-    while (waitpid(w->pid, &status, WNOHANG) == 0) {
-        if (host_clock_seconds() > deadline) {
-            kill(w->pid, SIGKILL);
-            waitpid(w->pid, &status, 0);
-            break;
-        }
-        nanosleep(&(struct timespec){ .tv_nsec = 10 * 1000 * 1000 }, NULL);
-    }
+    reap(w->pid, grace_s, &status);
     close(w->fd);
     w->pid = 0;
     w->fd = -1;
+    w->have = 0;
 }
 
 int worker_field(const char *line, const char *key, char *value, size_t len)

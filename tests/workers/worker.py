@@ -26,10 +26,22 @@ def faulty_hello(self, f, say):
 
 def faulty_setup(self, f, say):
     if fault == "garbage":
-        sys.stdout.write("\x00\x7fthis is not the protocol\n")
-        sys.stdout.flush()
+        say("\x00\x7fthis is not the protocol")
     if fault == "chatter":
         say("hello there")
+    if fault == "longline":
+        say("x" * 5000)
+    if fault == "closeout":  # closes the socket but lives on
+        for fd in range(3, 64):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        os.close(0)
+        time.sleep(3600)
+    if fault == "print":  # a library printing on standard output: harmless
+        print("a framework's own message", flush=True)
+        os.write(1, b"and a native library's\n")
     if fault == "refuse-setup":
         raise real.Refused("failed", "planted refusal")
     return setup(self, f, say)
@@ -38,6 +50,12 @@ def faulty_setup(self, f, say):
 def faulty_call(self, f, say):
     if fault == "crash":
         os.kill(os.getpid(), signal.SIGSEGV)
+    if fault == "fifo":
+        handle, _ = self.point(f)
+        os.mkfifo(self.path(handle, "out"))
+        return ""
+    if fault == "extra":
+        say("ok")
     if fault in ("wrong", "short", "nan", "dtype"):
         handle, fn = self.point(f)
         out = np.ascontiguousarray(self.peer.to_numpy(fn()))
@@ -59,6 +77,10 @@ def faulty_time(self, f, say):
         time.sleep(3600)
     if fault == "bad-seconds":
         return "seconds=-1"
+    if fault == "zero":
+        return "seconds=0"
+    if fault == "slow-clock":  # more time than the request took
+        return "seconds=50"
     return timed(self, f, say)
 
 
