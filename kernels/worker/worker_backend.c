@@ -350,7 +350,9 @@ static int worker_memory(struct worker_live *w, const struct kernel_point *p, st
         return status;
     point_bytes(p, &a, &x, &y, &out, &ref);
     double q = p->op == OP_OUTER_SUM ? (double)p->n * (double)p->n * (double)kernel_dtype_size(p->dtype) : 0.0;
-    double inputs = a + x + y, host = inputs + out + ref + inputs + out, device = 0.0;
+    /* The runner's inputs, their .npy copies (in memory where TMPDIR is a
+     * tmpfs) and the worker's; the output twice and the reference. */
+    double inputs = a + x + y, host = 3.0 * inputs + 2.0 * out + ref, device = 0.0;
     memset(m, 0, sizeof *m);
     if (w->backend->gpu) {
         char reply[WORKER_LINE_MAX], v[32];

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,9 +18,13 @@
 #include <time.h>
 #include <unistd.h>
 
+extern char **environ;
+
 #include "host.h"
 #include "kernel.h"
 
+/* posix_spawnp, not fork and exec: the runner may have threads (OpenBLAS),
+ * and the child then runs nothing but the exec. */
 int worker_start(struct worker_proc *w, char *const argv[], const char *stderr_path, char *err,
                  size_t errlen)
 {
@@ -29,27 +34,26 @@ int worker_start(struct worker_proc *w, char *const argv[], const char *stderr_p
     snprintf(w->stderr_path, sizeof w->stderr_path, "%s", stderr_path);
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
         return snprintf(err, errlen, "socketpair: %s", strerror(errno)), -1;
-    pid_t pid = fork();
-    if (pid < 0) {
-        int e = errno;
-        close(sv[0]);
-        close(sv[1]);
-        return snprintf(err, errlen, "cannot start %s: %s", argv[0], strerror(e)), -1;
-    }
-    if (pid == 0) {
-        /* Its own process group: a Ctrl-C at the terminal reaches the
-         * runner alone, which then stops the worker. */
-        setpgid(0, 0);
-        int efd = open(stderr_path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0600);
-        if (dup2(sv[1], 0) < 0 || dup2(sv[1], 1) < 0 || efd < 0 || dup2(efd, 2) < 0)
-            _exit(126);
-        close(efd);
-        execvp(argv[0], argv);
-        dprintf(2, "cannot run %s: %s\n", argv[0], strerror(errno));
-        _exit(127);
-    }
+    posix_spawn_file_actions_t fa;
+    posix_spawnattr_t attr;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawnattr_init(&attr);
+    posix_spawn_file_actions_adddup2(&fa, sv[1], 0);
+    posix_spawn_file_actions_adddup2(&fa, sv[1], 1);
+    posix_spawn_file_actions_addopen(&fa, 2, stderr_path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0600);
+    /* Its own process group: a Ctrl-C at the terminal reaches the runner
+     * alone, which then stops the worker (and kills the group if need be). */
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setpgroup(&attr, 0);
+    pid_t pid;
+    int e = posix_spawnp(&pid, argv[0], &fa, &attr, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    posix_spawnattr_destroy(&attr);
     close(sv[1]);
-    setpgid(pid, pid); /* as the child does: no race with a kill of the group */
+    if (e != 0) {
+        close(sv[0]);
+        return snprintf(err, errlen, "cannot run %s: %s", argv[0], strerror(e)), -1;
+    }
     w->pid = pid;
     w->fd = sv[0];
     return 0;
