@@ -116,8 +116,8 @@ $(BUILD)/obj/kernels/cuda/fused.o: $(BUILD)/gen/wgmma_tf32.inc
 # Rewritten only when the commit changes, so that nothing else relinks.
 $(BUILD)/gen/version.c: FORCE
 	@mkdir -p $(dir $@)
-	@printf 'const char flopbench_commit[] = "%s";\nconst char flopbench_cflags[] = "%s";\n' \
-	  '$(COMMIT)' '$(CC) $(CFLAGS)' > $@.tmp
+	@printf 'const char flopbench_commit[] = "%s";\nconst char flopbench_cflags[] = "%s";\nconst char flopbench_kernel_cflags[] = "%s";\nconst char flopbench_nvflags[] = "%s";\n' \
+	  '$(COMMIT)' '$(CC) $(CFLAGS)' '$(CC) $(KERNEL_CFLAGS)' '$(if $(filter 1,$(CUDA)),$(NVCC) $(NVFLAGS),none (CUDA=0))' > $@.tmp
 	@cmp -s $@.tmp $@ && rm $@.tmp || mv $@.tmp $@
 FORCE:
 

@@ -25,6 +25,8 @@
  * compiler command line. */
 extern const char flopbench_commit[];
 extern const char flopbench_cflags[];
+extern const char flopbench_kernel_cflags[];
+extern const char flopbench_nvflags[];
 
 #if defined(__clang__) && defined(__VERSION__)
 #define COMPILER_VERSION __VERSION__
@@ -239,6 +241,8 @@ int provenance_add_host(struct provenance *p)
     int dirty = clen >= 6 && strcmp(flopbench_commit + clen - 6, "-dirty") == 0;
     if (add_os(p) != 0 || provenance_set(p, "compiler", COMPILER_VERSION) != 0 ||
         provenance_set(p, "cflags", flopbench_cflags) != 0 ||
+        provenance_set(p, "kernel_cflags", flopbench_kernel_cflags) != 0 ||
+        provenance_set(p, "nvcc_flags", flopbench_nvflags) != 0 ||
         provenance_set(p, "runner_commit", flopbench_commit) != 0 ||
         provenance_set(p, "runner_dirty", dirty ? "1" : "0") != 0 || add_openblas(p) != 0 ||
         add_date(p) != 0)

@@ -45,8 +45,9 @@ static void test_set_get(void)
 static void test_host(void)
 {
     const char *keys[] = {"host",          "cpu_model",       "cpu_cores",       "os",
-                          "compiler",      "cflags",          "runner_commit",   "runner_dirty",
-                          "openblas_version", "openblas_config", "date_utc"};
+                          "compiler",      "cflags",          "kernel_cflags",   "nvcc_flags",
+                          "runner_commit", "runner_dirty",    "openblas_version", "openblas_config",
+                          "date_utc"};
     struct provenance *p = provenance_new();
     CHECK(p && provenance_add_host(p) == 0, "add_host");
     if (!p)
@@ -163,7 +164,7 @@ static void test_write(void)
     struct readback r = {.p = p};
     CHECK(csv_in_read(path, check_row, &r, err, sizeof err) == 0, "read: %s", err);
     CHECK(r.bad == 0, "%d rows differ", r.bad);
-    CHECK(r.rows == 1 + 11 + 3, "rows %d", r.rows);  /* header, host facts, three set */
+    CHECK(r.rows == 1 + 13 + 3, "rows %d", r.rows);  /* header, host facts, three set */
     char keys[1024] = "";
     CHECK(csv_in_read(path, collect_keys, keys, err, sizeof err) == 0, "read: %s", err);
     CHECK(strncmp(keys, "key experiment host cpu_model ", 30) == 0, "order: %s", keys);
