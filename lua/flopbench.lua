@@ -283,6 +283,10 @@ local function expand(where, decl)
                 local p = { backend = backend, dtype = dtype, op = op, impl = impl, axis = axis, n = n }
                 for k, v in pairs(s) do p[k] = v end
                 if not info.gpu then p.graph, p.flush_l2 = false, false end
+                if info.worker and (p.graph or p.flush_l2) then
+                  fail(where, "experiment '%s': backend '%s' times the framework's own calls: "
+                       .. "graph and flush_l2 do not apply to it", exp, backend)
+                end
                 finish_sampling(where, exp, p)
                 points[#points + 1] = p
               end
