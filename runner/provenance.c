@@ -10,7 +10,6 @@
 #include <sys/types.h>
 #include <sys/utsname.h>
 
-#include <cblas.h>
 #include <errno.h>
 #include <sha2.h>
 #include <stdarg.h>
@@ -195,23 +194,6 @@ static int add_os(struct provenance *p)
     return provenance_setf(p, "os", "%s, %s %s %s", name, u.sysname, u.release, u.machine);
 }
 
-/* OpenBLAS as loaded at run time, which on a host the binary was carried
- * to may differ from the headers it was built with: its configuration
- * string begins "OpenBLAS 0.3.21 ...". */
-static int add_openblas(struct provenance *p)
-{
-    const char *config = openblas_get_config();
-    char version[64], buf[512];
-    snprintf(buf, sizeof buf, "%s", config ? config : "unknown");
-    const char *cfg = trim(buf);
-    if (sscanf(cfg, "OpenBLAS %63s", version) != 1 &&
-        sscanf(OPENBLAS_VERSION, " OpenBLAS %63s", version) != 1)
-        snprintf(version, sizeof version, "unknown");
-    if (provenance_set(p, "openblas_version", version) != 0)
-        return -1;
-    return provenance_set(p, "openblas_config", cfg);
-}
-
 static int add_date(struct provenance *p)
 {
     char buf[32];
@@ -244,8 +226,7 @@ int provenance_add_host(struct provenance *p)
         provenance_set(p, "kernel_cflags", flopbench_kernel_cflags) != 0 ||
         provenance_set(p, "nvcc_flags", flopbench_nvflags) != 0 ||
         provenance_set(p, "runner_commit", flopbench_commit) != 0 ||
-        provenance_set(p, "runner_dirty", dirty ? "1" : "0") != 0 || add_openblas(p) != 0 ||
-        add_date(p) != 0)
+        provenance_set(p, "runner_dirty", dirty ? "1" : "0") != 0 || add_date(p) != 0)
         return -1;
     return 0;
 }

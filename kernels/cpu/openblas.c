@@ -230,19 +230,20 @@ static int openblas_setup_point(const struct kernel_point *p, void **state, char
     return cpu_setup(openblas_plan_point, p, state, err);
 }
 
-/* Reports OpenBLAS's version, build configuration, core and the threads the
- * point runs with (set here as the point will set them). */
+/* Reports OpenBLAS as loaded at run time (on a host the binary was carried
+ * to, it may differ from the headers it was built with): its version, build
+ * configuration and core, and the threads the point runs with (what
+ * openblas_enter sets before each batch). Changes nothing. */
 static void openblas_describe(const struct kernel_point *p, kernel_fact_fn fact, void *ctx)
 {
     char buf[64] = "unknown";
     const char *config = openblas_get_config();
     int threads = openblas_point_threads(p);
-    openblas_set_num_threads(threads);
     if (config)
         sscanf(config, "OpenBLAS %63s", buf);
     fact(ctx, "openblas_version", buf);
     fact(ctx, "openblas_config", config ? config : "unknown");
-    snprintf(buf, sizeof buf, "%d", openblas_get_num_threads());
+    snprintf(buf, sizeof buf, "%d", threads);
     fact(ctx, "openblas_threads", buf);
     const char *core = openblas_get_corename();
     fact(ctx, "openblas_corename", core ? core : "unknown");

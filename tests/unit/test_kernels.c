@@ -3,6 +3,7 @@
  * sizes (1, tails, and a thousand or so). A backend that cannot run here is
  * one SKIP with its reason. Then the CPU backends' refusals, and the FLOP and
  * byte counts worked out by hand. */
+#include <cblas.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -253,7 +254,14 @@ static void test_openblas_threads(void)
         }
     struct fact_find f = { "openblas_version", "" };
     b->describe(NULL, fact_find, &f);
-    CHECK(f.value[0] != '\0' && strcmp(f.value, "unknown") != 0, "openblas_version: %s", f.value);
+    CHECK(f.value[0] >= '0' && f.value[0] <= '9' && strchr(f.value, '.'), "openblas_version: %s", f.value);
+    struct fact_find c = { "openblas_config", "" };
+    int before = openblas_get_num_threads();
+    struct kernel_point p = { .op = OP_MATVEC, .dtype = DTYPE_F32, .axis = -1, .n = 8, .threads = 1 };
+    b->describe(&p, fact_find, &c);
+    CHECK(strstr(c.value, "OpenBLAS") != NULL, "openblas_config: %s", c.value);
+    CHECK(openblas_get_num_threads() == before, "describe changed OpenBLAS's threads from %d to %d",
+          before, openblas_get_num_threads());
 }
 
 /* A framework backend times the framework's own calls: CUDA graphs and L2
