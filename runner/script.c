@@ -89,27 +89,45 @@ static int l_backend_lazy(lua_State *L)
     return 1;
 }
 
-/* Pushes one backend's description: summary, gpu, worker, ops; available
- * and reason on first use. [-0, +1] */
+/* Pushes b's impls of each op it serves as two tables: ops (op -> impl
+ * names, the default first) and traffic (op -> impl -> its traffic
+ * class). [-0, +2] */
+static void push_impls(lua_State *L, const struct kernel_backend *b)
+{
+    lua_newtable(L); /* ops */
+    lua_newtable(L); /* traffic */
+    for (int op = 0; op < kernel_op_count(); op++) {
+        const struct kernel_impl *impl;
+        if (!kernel_impl_at(b, op, 0))
+            continue;
+        lua_newtable(L);
+        lua_newtable(L);
+        for (int i = 0; (impl = kernel_impl_at(b, op, i)); i++) {
+            lua_pushstring(L, impl->name);
+            lua_rawseti(L, -3, i + 1);
+            lua_pushstring(L, kernel_traffic_name(impl->traffic));
+            lua_setfield(L, -2, impl->name);
+        }
+        lua_setfield(L, -3, kernel_op_name(op));
+        lua_setfield(L, -3, kernel_op_name(op));
+    }
+}
+
+/* Pushes one backend's description: label, summary, gpu, worker, ops,
+ * traffic; available and reason on first use. [-0, +1] */
 static void push_backend(lua_State *L, const struct kernel_backend *b)
 {
     lua_newtable(L);
+    lua_pushstring(L, b->label);
+    lua_setfield(L, -2, "label");
     lua_pushstring(L, b->summary);
     lua_setfield(L, -2, "summary");
     lua_pushboolean(L, b->gpu);
     lua_setfield(L, -2, "gpu");
     lua_pushboolean(L, b->worker);
     lua_setfield(L, -2, "worker");
-    lua_newtable(L);
-    for (int op = 0; op < OP_COUNT; op++) {
-        if (!b->impls[op])
-            continue;
-        int count = 0;
-        while (b->impls[op][count])
-            count++;
-        push_strings(L, b->impls[op], count);
-        lua_setfield(L, -2, kernel_op_name((enum kernel_op)op));
-    }
+    push_impls(L, b);
+    lua_setfield(L, -3, "traffic");
     lua_setfield(L, -2, "ops");
     lua_createtable(L, 0, 1);
     lua_pushlightuserdata(L, (void *)b);
@@ -139,6 +157,77 @@ static void push_limits(lua_State *L)
     }
 }
 
+/* Pushes a report style as { label, color, point, dash, rank } (dash only
+ * if dashed); nil if it has no label. [-0, +1] */
+static void push_style(lua_State *L, const struct kernel_style *st)
+{
+    if (!st->label)
+        return lua_pushnil(L);
+    lua_newtable(L);
+    lua_pushstring(L, st->label);
+    lua_setfield(L, -2, "label");
+    lua_pushstring(L, st->color);
+    lua_setfield(L, -2, "color");
+    lua_pushinteger(L, st->point);
+    lua_setfield(L, -2, "point");
+    if (st->dash > 0) {
+        lua_pushinteger(L, st->dash);
+        lua_setfield(L, -2, "dash");
+    }
+    lua_pushnumber(L, st->rank);
+    lua_setfield(L, -2, "rank");
+}
+
+/* Pushes the op's styles by axis ({ [0] = ..., [1] = ... }, [0] alone
+ * without an axis). [-0, +1] */
+static void push_styles(lua_State *L, const struct kernel_op_def *op, const struct kernel_style *st)
+{
+    lua_newtable(L);
+    for (int axis = 0; axis < (op->axis ? 2 : 1); axis++) {
+        push_style(L, &st[axis]);
+        lua_rawseti(L, -2, axis);
+    }
+}
+
+/* Pushes the ops table: op name -> { summary, axis, test, ceiling, flops_n2,
+ * flops_n, extent = { a, x, y, out, product } (elements: 0, "n" or "n2"),
+ * reference, style, fused_style }. [-0, +1] */
+static void push_op_table(lua_State *L)
+{
+    static const char *const buffers[BUFFER_COUNT] = { "a", "x", "y", "out", "product" };
+    static const char *const extents[] = { "0", "n", "n2" };
+    lua_newtable(L);
+    for (int i = 0; i < kernel_op_count(); i++) {
+        const struct kernel_op_def *op = kernel_op(i);
+        lua_newtable(L);
+        lua_pushstring(L, op->summary);
+        lua_setfield(L, -2, "summary");
+        lua_pushboolean(L, op->axis);
+        lua_setfield(L, -2, "axis");
+        lua_pushboolean(L, op->test);
+        lua_setfield(L, -2, "test");
+        lua_pushboolean(L, op->ceiling);
+        lua_setfield(L, -2, "ceiling");
+        lua_pushboolean(L, op->reference != NULL);
+        lua_setfield(L, -2, "reference");
+        lua_pushnumber(L, op->flops_n2);
+        lua_setfield(L, -2, "flops_n2");
+        lua_pushnumber(L, op->flops_n);
+        lua_setfield(L, -2, "flops_n");
+        lua_newtable(L);
+        for (int b = 0; b < BUFFER_COUNT; b++) {
+            lua_pushstring(L, extents[op->extent[b]]);
+            lua_setfield(L, -2, buffers[b]);
+        }
+        lua_setfield(L, -2, "extent");
+        push_styles(L, op, op->style);
+        lua_setfield(L, -2, "style");
+        push_styles(L, op, op->fused_style);
+        lua_setfield(L, -2, "fused_style");
+        lua_setfield(L, -2, op->name);
+    }
+}
+
 /* The module "flopbench.registry": what this binary can measure. [-0, +1] */
 static int l_registry(lua_State *L)
 {
@@ -154,13 +243,17 @@ static int l_registry(lua_State *L)
     }
     lua_setfield(L, -3, "backends_order");
     lua_setfield(L, -2, "backends");
-    const char *ops[OP_COUNT], *dtypes[DTYPE_COUNT];
-    for (int op = 0; op < OP_COUNT; op++)
-        ops[op] = kernel_op_name((enum kernel_op)op);
+    const char *dtypes[DTYPE_COUNT];
+    lua_createtable(L, kernel_op_count(), 0);
+    for (int op = 0; op < kernel_op_count(); op++) {
+        lua_pushstring(L, kernel_op_name(op));
+        lua_rawseti(L, -2, op + 1);
+    }
+    lua_setfield(L, -2, "ops");
+    push_op_table(L);
+    lua_setfield(L, -2, "op_table");
     for (int d = 0; d < DTYPE_COUNT; d++)
         dtypes[d] = kernel_dtype_name((enum kernel_dtype)d);
-    push_strings(L, ops, OP_COUNT);
-    lua_setfield(L, -2, "ops");
     push_strings(L, dtypes, DTYPE_COUNT);
     lua_setfield(L, -2, "dtypes");
     push_limits(L);
@@ -249,12 +342,10 @@ static int get_string(lua_State *L, const char *key, char *buf, size_t len)
     return s ? 0 : -1;
 }
 
-static int parse_op(const char *name, enum kernel_op *op)
+static int parse_op(const char *name, int *op)
 {
-    for (int i = 0; i < OP_COUNT; i++)
-        if (strcmp(name, kernel_op_name((enum kernel_op)i)) == 0)
-            return *op = (enum kernel_op)i, 0;
-    return -1;
+    *op = kernel_op_find(name);
+    return *op < 0 ? -1 : 0;
 }
 
 static int parse_dtype(const char *name, enum kernel_dtype *dtype)
