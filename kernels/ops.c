@@ -47,7 +47,7 @@ static const struct kernel_op_def ops[] = {
       .reference = matvec_reference,
       .style = { { "matvec", "#0072B2", 7, 0, 1 } } },
     { .name = "outer_sum", .summary = "the outer product of two vectors, summed along axis",
-      .axis = 1, .flops_n2 = 2, .flops_n = -1,
+      .axis = 1, .ratio_to = "matvec", .flops_n2 = 2, .flops_n = -1,
       .extent = { [BUFFER_X] = N, [BUFFER_Y] = N, [BUFFER_OUT] = N, [BUFFER_PRODUCT] = N2 },
       .reference = outer_sum_reference,
       .style = { { "outer, columns (axis 0)", "#E69F00", 5, 0, 3 },

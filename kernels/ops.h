@@ -48,6 +48,7 @@ struct kernel_op_def {
     int axis;                                /* 1: takes the parameter axis, 0 or 1 */
     int test;                                /* 1: a test-only op, left out of lists */
     int ceiling;                             /* 1: its bandwidth is the host's ceiling */
+    const char *ratio_to;                    /* the op its time is quoted against, or NULL */
     double flops_n2, flops_n;                /* one call: flops_n2 n^2 + flops_n n */
     enum kernel_extent extent[BUFFER_COUNT]; /* by enum kernel_buffer */
     kernel_reference_fn reference;           /* NULL: out must equal a, bit for bit */

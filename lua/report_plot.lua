@@ -15,6 +15,7 @@
 --   figure { file = "fig2-key", kind = "legend", figures = { "fig2-gpu-f64", ... } }
 -- legend: the key the listed figures share, on one line; they draw none.
 
+local catalogue = require "catalogue"
 local data = require "report_data"
 local text = require "report_text"
 
@@ -35,16 +36,7 @@ local palette = { "#0072B2", "#E69F00", "#D55E00", "#009E73", "#CC79A7", "#56B4E
                   "#000000" }
 
 local function base_style(s)
-  local fused = s.op == "outer_sum" and s.impl:find("fused", 1, true)
-  if s.op == "matvec" then return { color = "#0072B2", pt = 7, label = "matvec", rank = 1 } end
-  if s.op == "copy" then return { color = "#555555", pt = 1, label = "copy", rank = 6 } end
-  local rows = s.axis == "1"
-  if fused then
-    return { color = "#009E73", pt = rows and 8 or 4, dt = rows and 4 or 2, rank = rows and 4 or 5,
-             label = rows and "fused, rows (axis 1)" or "fused, columns (axis 0)" }
-  end
-  return { color = rows and "#D55E00" or "#E69F00", pt = rows and 9 or 5, rank = rows and 2 or 3,
-           label = rows and "outer, rows (axis 1)" or "outer, columns (axis 0)" }
+  return catalogue.style(s)
 end
 
 -- Styles for a figure's series: labels gain the impl, then the backend,

@@ -174,7 +174,10 @@ static void push_style(lua_State *L, const struct kernel_style *st)
         lua_pushinteger(L, st->dash);
         lua_setfield(L, -2, "dash");
     }
-    lua_pushnumber(L, st->rank);
+    if (st->rank == (double)(lua_Integer)st->rank)
+        lua_pushinteger(L, (lua_Integer)st->rank);
+    else
+        lua_pushnumber(L, st->rank);
     lua_setfield(L, -2, "rank");
 }
 
@@ -190,8 +193,8 @@ static void push_styles(lua_State *L, const struct kernel_op_def *op, const stru
 }
 
 /* Pushes the ops table: op name -> { summary, axis, test, ceiling, flops_n2,
- * flops_n, extent = { a, x, y, out, product } (elements: 0, "n" or "n2"),
- * reference, style, fused_style }. [-0, +1] */
+ * flops_n, extent = { a, x, y, out, product } (elements: "0", "n" or "n2"),
+ * ratio_to, reference, style, fused_style }. [-0, +1] */
 static void push_op_table(lua_State *L)
 {
     static const char *const buffers[BUFFER_COUNT] = { "a", "x", "y", "out", "product" };
@@ -208,6 +211,10 @@ static void push_op_table(lua_State *L)
         lua_setfield(L, -2, "test");
         lua_pushboolean(L, op->ceiling);
         lua_setfield(L, -2, "ceiling");
+        if (op->ratio_to) {
+            lua_pushstring(L, op->ratio_to);
+            lua_setfield(L, -2, "ratio_to");
+        }
         lua_pushboolean(L, op->reference != NULL);
         lua_setfield(L, -2, "reference");
         lua_pushnumber(L, op->flops_n2);
