@@ -73,6 +73,27 @@ function M.kind(s)
   return (M.style(s).label:gsub(" %(axis %d%)$", ""))
 end
 
+-- The FLOPs of the ops of the series in list, where all have the same
+-- count and it grows with N: { n2 =, n =, formula = "2N^2-N" } (n2 N^2 +
+-- n N); nil for mixed counts, or none.
+function M.flops(list)
+  local c
+  for _, s in ipairs(list) do
+    local op = M.op(s.op)
+    if not op or (c and (c.n2 ~= op.flops_n2 or c.n ~= op.flops_n)) then return nil end
+    c = { n2 = op.flops_n2, n = op.flops_n }
+  end
+  if not c or c.n2 < 0 or (c.n2 == 0 and c.n <= 0) then return nil end
+  local function term(k, x, first)
+    if k == 0 then return "" end
+    local sign = k < 0 and "-" or (first and "" or "+")
+    local mag = math.abs(k)
+    return sign .. (mag == 1 and "" or string.format("%g", mag)) .. x
+  end
+  c.formula = term(c.n2, "N^2", true) .. term(c.n, "N", c.n2 == 0)
+  return c
+end
+
 -- What the report calls backend ("cuBLAS"); its name if unknown.
 function M.backend_label(name)
   local b = registry.backends[name]
