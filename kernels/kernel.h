@@ -84,7 +84,9 @@ struct kernel_backend {
     const struct kernel_impl *impls;   /* its impl rows, ended by an op of NULL */
     /* Returns 1 if the backend can run here; else 0 and why, in reason. */
     int (*available)(char *reason);
-    /* Fills what the point needs and what is free, before anything is allocated. */
+    /* Fills what the point needs and what is free, before anything is
+     * allocated. The runner alone compares them (runner/measure.c): setup
+     * does not check again. */
     int (*memory)(const struct kernel_point *p, struct kernel_memory *m, char *err);
     /* Allocates and fills fresh random inputs from p->seed. On failure *state
      * is NULL and nothing is left allocated. */
