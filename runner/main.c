@@ -104,7 +104,9 @@ static int check_backends(struct experiment *e)
         char reason[KERNEL_ERR_LEN] = "";
         const struct kernel_backend *b = e->points[i].backend;
         if (b->available(reason)) {
-            e->points[kept++] = e->points[i];
+            e->points[kept] = e->points[i];
+            e->points[kept].k.impl = e->points[kept].impl; /* its own impl, not slot i's */
+            kept++;
             continue;
         }
         if (!e->optional) {

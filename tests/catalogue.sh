@@ -65,6 +65,25 @@ else
     skip "gnuplot is not installed"
 fi
 
+# An optional experiment whose first backend is missing here keeps each
+# remaining point's own impl: its bytes follow that impl's traffic (cublas's
+# two points dropped, openblas's four moved down over them).
+cat >"$tmp/shift.lua" <<'LUA'
+experiment { name = "shift", backend = { "cublas", "openblas" }, dtype = "f32", op = "outer_sum",
+  axis = 0, impl = { "gemm", "fused" }, n = { 8, 16 }, iterations = 2, samples = 2,
+  optional = true }
+LUA
+if "$runner" list cublas >/dev/null 2>&1; then
+    skip "the cublas backend runs here: no point is dropped"
+else
+    "$runner" run "$tmp/shift.lua" --out "$tmp/shift" --quiet 2>"$tmp/err"
+    expect "the optional experiment runs ($(tail -1 "$tmp/err"))" [ $? -eq 0 ]
+    awk -F, 'NR > 1 { want = ($4 == "fused") ? 12 * $7 : 4 * (2 * $7 * $7 + 3 * $7)
+                      if ($24 != want) { print $4 " n=" $7 ": bytes " $24 ", want " want; bad = 1 } }
+             END { exit bad }' "$tmp/shift/shift/summary.csv" >"$tmp/awk" 2>&1
+    expect "each kept point runs its own impl ($(cat "$tmp/awk"))" [ $? -eq 0 ]
+fi
+
 # A test op is left out of what users are shown, yet a script may name it.
 "$runner" list >"$tmp/list"
 check "runner list leaves axpy out" sh -c "! grep -qw axpy '$tmp/list'"

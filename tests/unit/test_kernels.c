@@ -9,6 +9,7 @@
 
 #include "check.h"
 #include "kernel.h"
+#include "measure.h"
 
 /* The index of the op called name in the ops table. */
 static int op(const char *name)
@@ -191,9 +192,10 @@ static void test_gpu_graph(void)
     }
 }
 
-/* A CPU backend refuses a bad impl, n = 0, an axis other than 0 or 1 and a
- * point too big to allocate, leaving no state; takes no impl as the default;
- * run refuses zero iterations. */
+/* A CPU backend refuses a bad impl, n = 0 and an axis other than 0 or 1,
+ * leaving no state; reports the needs of a point too big for this host,
+ * which the runner then refuses; takes no impl as the default; run refuses
+ * zero iterations. */
 static void test_refusals(const char *name)
 {
     const struct kernel_backend *b = kernel_backend_find(name);
@@ -223,8 +225,13 @@ static void test_refusals(const char *name)
     struct kernel_memory m = { 0 };
     CHECK(b->memory(&p, &m, err) == KERNEL_OK && m.host_need > m.host_free,
           "%s: memory says %zu needed, %zu free", name, m.host_need, m.host_free);
-    CHECK(b->setup(&p, &state, err) == KERNEL_NO_MEMORY && !state, "%s: huge n refused: %s", name,
-          err);
+    /* The runner refuses it from those needs, before setup allocates. */
+    struct point rp = { .backend = b, .k = p, .sampling = { .iterations = 1, .samples = 1,
+                                                            .max_samples = 1, .max_time = 1 } };
+    struct measurement mm;
+    CHECK(measure_point(&rp, &mm, NULL, NULL, err) == KERNEL_NO_MEMORY &&
+              strncmp(err, "needs ", 6) == 0 && strstr(err, " of host memory, "),
+          "%s: huge n refused by the runner: %s", name, err);
     p.n = 8;
     double seconds = 0.0;
     if (b->setup(&p, &state, err) == KERNEL_OK) {

@@ -80,7 +80,7 @@ static struct point make_point(const struct kernel_backend *b, long n, long samp
     memset(&p, 0, sizeof p);
     p.backend = b;
     snprintf(p.impl, sizeof p.impl, "fake");
-    p.k.impl = p.impl;
+    p.k.impl = NULL; /* the default, "fake": p.impl would not survive the copy out */
     p.k.op = kernel_op_find("matvec");
     p.k.n = n;
     p.k.axis = -1;
