@@ -57,13 +57,14 @@ function M.forms_product(s)
 end
 
 -- The style of series s (backend, op, impl, axis as text) from its op's
--- row: { label, color, pt, dt, rank }; a plain one for an unknown op.
+-- row: { label, color, pt, dt, rank }; a plain one for an op without one.
 function M.style(s)
   local op = M.op(s.op)
   if not op then return { label = s.op, color = "#000000", pt = 1, rank = 9 } end
   local fused = op.extent.product ~= "0" and not M.forms_product(s)
   local styles = fused and op.fused_style or op.style
-  local st = styles[op.axis and s.axis == "1" and 1 or 0]
+  local st = styles[op.axis and s.axis == "1" and 1 or 0] or styles[0] or op.style[0]
+  if not st then return { label = s.op, color = "#000000", pt = 1, rank = 9 } end
   return { label = st.label, color = st.color, pt = st.point, dt = st.dash, rank = st.rank }
 end
 
