@@ -120,6 +120,14 @@ expect "a second run exits 5" [ $? -eq 5 ]
 expect "naming the first run" grep -qx "runner: $out/set is being written by another run (pid $pid); wait for it, or pass --wait" "$tmp/err"
 "$runner" run tests/e2e/set.lua --quiet --out "$out" --wait 2>"$tmp/err" &
 waiter=$!
+# A background job ignores SIGINT until the runner installs its handler:
+# wait for that (SigCgt's bit 2), however slowly a loaded host starts it.
+catches_int() {
+    mask=$(sed -n 's/^SigCgt:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null)
+    [ -n "$mask" ] && [ $((0x${mask#"${mask%?}"} & 2)) -ne 0 ]
+}
+i=0
+while ! catches_int $waiter && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 sleep 0.5
 kill -INT $waiter; wait $waiter; expect "a run interrupted while it waits exits 130" [ $? -eq 130 ]
 expect "and says so" grep -qx "runner: interrupted while waiting for $out/set" "$tmp/err"
