@@ -82,6 +82,9 @@ run_part sets env FAILAT_SHIM="$BUILD/tests/failat.so" tests/e2e/sets.sh "$BUILD
 echo "shards, merges and --devices (tests/e2e/shards.sh):"
 run_part shards tests/e2e/shards.sh "$BUILD/runner"
 
+echo "sweeps on a one-node Slurm cluster (tests/slurm.sh):"
+run_part slurm tests/slurm.sh "$BUILD/runner"
+
 echo "a build without nvcc (CUDA=0, in build-nocuda): the language, end to end, the paper:"
 if make --no-print-directory -s CUDA=0 BUILD=build-nocuda all >"$FLOPBENCH_TEST_TMP/nocuda-build.log" 2>&1; then
     run_part nocuda-lang tests/lang/run.sh build-nocuda/runner
