@@ -125,10 +125,10 @@ static char **pinned_environ(const char *id, char *entry, size_t len)
 
 /* Starts shard k (1-based) of d pinned to its GPU; its PID, or -1. */
 static pid_t start_shard(const struct devices *d, int k, const char *const *scripts, int nscripts,
-                         const struct run_options *o)
+                         const struct run_options *o, const char *costs_dir)
 {
     char shard[48], entry[128];
-    const char *argv[nscripts + 12];
+    const char *argv[nscripts + 14];
     int a = 0;
     snprintf(shard, sizeof shard, "%d/%d", k, d->count);
     argv[a++] = "runner";
@@ -142,6 +142,8 @@ static pid_t start_shard(const struct devices *d, int k, const char *const *scri
         argv[a++] = "--quiet";
     if (o->wait)
         argv[a++] = "--wait";
+    if (costs_dir)
+        argv[a++] = "--costs", argv[a++] = costs_dir;
     argv[a] = NULL;
     char **env = pinned_environ(d->ids[k - 1], entry, sizeof entry);
     pid_t pid;
@@ -185,14 +187,15 @@ static int wait_shards(const pid_t *pids, int count)
 }
 
 int devices_run(const struct devices *d, const char *const *scripts, int nscripts,
-                const struct run_options *o, const struct experiment_list *lists, int nlists)
+                const struct run_options *o, const char *costs_dir,
+                const struct experiment_list *lists, int nlists)
 {
     pid_t *pids = calloc((size_t)d->count, sizeof *pids);
     int code = EXIT_OK;
     if (!pids)
         return fprintf(stderr, "runner: out of memory\n"), EXIT_POINT;
     for (int k = 1; k <= d->count && code == EXIT_OK; k++)
-        if ((pids[k - 1] = start_shard(d, k, scripts, nscripts, o)) < 0)
+        if ((pids[k - 1] = start_shard(d, k, scripts, nscripts, o, costs_dir)) < 0)
             code = EXIT_POINT;
     code = run_exit_worse(code, wait_shards(pids, d->count));
     free(pids);

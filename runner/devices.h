@@ -26,10 +26,12 @@ void devices_of_point(const struct point *p, char *buf, size_t len);
 
 /* Runs `runner run SCRIPTS --shard K/COUNT` as d->count processes at
  * once, the K-th with CUDA_VISIBLE_DEVICES set to d->ids[K-1], with o's
- * --out, --profile, --quiet and --wait; then merges every experiment of
+ * --out, --profile, --quiet and --wait, and --costs costs_dir unless it is
+ * NULL; then merges every experiment of
  * lists (merge.c). Returns the worst exit code of the shards and merges
  * (a shard that failed leaves its merge refused, naming it). */
 int devices_run(const struct devices *d, const char *const *scripts, int nscripts,
-                const struct run_options *o, const struct experiment_list *lists, int nlists);
+                const struct run_options *o, const char *costs_dir,
+                const struct experiment_list *lists, int nlists);
 
 #endif

@@ -21,7 +21,7 @@ extern const char flopbench_commit[];
 
 static const char usage[] =
     "usage: runner run SCRIPT.lua... [--out DIR] [--profile NAME] [--quiet] [--dry-run] [--wait]\n"
-    "                  [--shard K/N | --devices 0,1,...|all]\n"
+    "                  [--shard K/N | --devices 0,1,...|all] [--costs DIR]\n"
     "       runner merge DIR/<experiment>... [--quiet] [--wait]\n"
     "       runner list [BACKEND]\n"
     "       runner report SPEC.lua [options] SCRIPT.lua...\n"
@@ -39,6 +39,7 @@ static const char usage[] =
     "                         (without it, the run refuses at once, exit 5)\n"
     "         --shard K/N     measure only shard K of N (whole rounds, balanced by cost)\n"
     "                         into DIR/<name>/shard-K-of-N/; `runner merge` joins them\n"
+    "         --costs DIR     balance the shards by the times in DIR/<name>/summary.csv\n"
     "         --devices LIST  one shard a GPU, each pinned with CUDA_VISIBLE_DEVICES,\n"
     "                         merged at the end (all: every GPU of this host)\n"
     "merge    joins the shards DIR/<name>/shard-K-of-N/ into DIR/<name>'s three files;\n"
@@ -181,7 +182,9 @@ static int parse_run(int argc, char **argv, struct run_args *a)
             if (shard_parse(argv[++i], &a->shard, err, sizeof err) != 0)
                 return fprintf(stderr, "runner: %s\n%s", err, usage), -1;
             a->opt.shard = &a->shard;
-        } else if (strcmp(argv[i], "--devices") == 0 && i + 1 < argc)
+        } else if (strcmp(argv[i], "--costs") == 0 && i + 1 < argc)
+            a->shard.costs_dir = argv[++i];
+        else if (strcmp(argv[i], "--devices") == 0 && i + 1 < argc)
             a->devices = argv[++i];
         else if (argv[i][0] == '-')
             return fprintf(stderr, "runner: unknown or incomplete option '%s'\n%s", argv[i], usage), -1;
@@ -192,6 +195,8 @@ static int parse_run(int argc, char **argv, struct run_args *a)
         return fprintf(stderr, "runner: run needs a script\n%s", usage), -1;
     if (a->opt.out_dir && !a->opt.out_dir[0])
         return fprintf(stderr, "runner: --out needs a folder, not an empty string\n%s", usage), -1;
+    if (a->shard.costs_dir && !a->opt.shard && !a->devices)
+        return fprintf(stderr, "runner: --costs goes with --shard or --devices\n%s", usage), -1;
     if (a->opt.shard && a->devices)
         return fprintf(stderr, "runner: --shard and --devices do not go together (--devices "
                        "makes the shards)\n%s", usage), -1;
@@ -214,7 +219,7 @@ static int check_unique(const struct experiment_list *lists, int nlists, const s
 
 /* Loads every script first, so that a mistake in any stops the run
  * before anything is measured. */
-static int load_all(const struct run_args *a, struct experiment_list *lists)
+static int load_all(struct run_args *a, struct experiment_list *lists)
 {
     for (int i = 0; i < a->nscripts; i++) {
         char err[2048];
@@ -227,8 +232,9 @@ static int load_all(const struct run_args *a, struct experiment_list *lists)
                 return EXIT_USAGE;
     }
     /* the split is of the declared points, whatever this host can run */
-    if (a->opt.shard && shard_select(lists, a->nscripts, a->opt.shard) != 0)
-        return fprintf(stderr, "runner: out of memory\n"), EXIT_POINT;
+    char err[4096];
+    if (a->opt.shard && shard_select(lists, a->nscripts, &a->shard, err, sizeof err) != 0)
+        return fprintf(stderr, "runner: --costs: %s\n", err), EXIT_USAGE;
     for (int i = 0; i < a->nscripts; i++) {
         for (size_t j = 0; !a->dry_run && j < lists[i].count; j++) {
             int code = check_backends(&lists[i].items[j]);
@@ -303,7 +309,8 @@ static int cmd_run(int argc, char **argv)
         for (size_t j = 0; j < lists[i].count; j++)
             print_points(&lists[i].items[j]);
     if (!a.dry_run && code == EXIT_OK)
-        code = d.count > 1 ? devices_run(&d, a.scripts, a.nscripts, &a.opt, lists, a.nscripts)
+        code = d.count > 1 ? devices_run(&d, a.scripts, a.nscripts, &a.opt, a.shard.costs_dir, lists,
+                                         a.nscripts)
                            : measure_all(lists, a.nscripts, &a.opt);
     devices_free(&d);
     for (int i = 0; i < a.nscripts; i++)

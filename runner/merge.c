@@ -32,7 +32,7 @@ struct table {
 /* One shard's set, as read. */
 struct shard_set {
     struct shard_spec spec;
-    char path[PATH_MAX];
+    char path[PATH_MAX + 64]; /* DIR/<name>/shard-K-of-N */
     struct table prov, summary, samples;
     size_t *index;  /* shard_points, 0-based */
     size_t npoints;
@@ -176,7 +176,7 @@ static int say_missing(const char *path, const char *dir, long n)
 {
     int missing = 0;
     for (long k = 1; k <= n; k++) {
-        struct shard_spec s = { k, n };
+        struct shard_spec s = { .k = k, .n = n };
         char folder[64], file[PATH_MAX + 96];
         shard_folder(&s, folder, sizeof folder);
         snprintf(file, sizeof file, "%s/%s/provenance.csv", path, folder);
@@ -197,7 +197,7 @@ static int say_missing(const char *path, const char *dir, long n)
 /* Reads shard s's three files from path/shard-K-of-N/. 0 or -1 (said). */
 static int shard_read(struct shard_set *s, const char *path)
 {
-    char folder[64], file[PATH_MAX + 96];
+    char folder[64], file[sizeof s->path + 32];
     shard_folder(&s->spec, folder, sizeof folder);
     snprintf(s->path, sizeof s->path, "%s/%s", path, folder);
     const char *names[] = { "provenance.csv", "summary.csv", "samples.csv" };
@@ -553,15 +553,20 @@ int merge_experiment(const char *dir, const char *name, int quiet, int wait)
     struct lock *l = shard_lock_experiment(dir, name, NULL, wait, err, sizeof err);
     if (!l)
         return fprintf(stderr, "runner merge: %s\n", err), EXIT_OUTPUT;
+    if (set_out_check(dir, name, err, sizeof err) != 0) {
+        lock_release(l);
+        return fprintf(stderr, "runner merge: %s\n", err), EXIT_OUTPUT;
+    }
     long n = split_of(path);
     int code = n == 0 ? EXIT_OUTPUT : say_missing(path, dir, n) ? EXIT_POINT : EXIT_OK;
-    struct shard_set *s = code == EXIT_OK ? calloc((size_t)n, sizeof *s) : NULL;
+    struct shard_set *s = code == EXIT_OK && n > 0 && n <= SHARD_MAX ? calloc((size_t)n, sizeof *s)
+                                                                     : NULL;
     struct entry *entries = NULL;
     size_t count = 0;
     if (code == EXIT_OK && !s)
         code = (fprintf(stderr, "runner merge: out of memory\n"), EXIT_OUTPUT);
     for (long i = 0; s && i < n; i++)
-        s[i].spec = (struct shard_spec){ i + 1, n };
+        s[i].spec = (struct shard_spec){ .k = i + 1, .n = n };
     if (s)
         code = gather(s, n, path, name, &entries, &count);
     if (code == EXIT_OK && write_set(dir, name, s, n, entries, count) != 0)

@@ -17,6 +17,7 @@
 
 #include "lock.h"
 #include "provenance.h"
+#include "shard_costs.h"
 
 #define ASSUMED_BYTES_PER_S 1e10 /* what an "auto" sample's time counts as */
 
@@ -30,14 +31,15 @@ int shard_parse(const char *text, struct shard_spec *s, char *err, size_t errlen
     return 0;
 }
 
-double shard_point_cost(const struct point *p)
+double shard_point_cost(const struct point *p, double per_call)
 {
     const struct sampling *s = &p->sampling;
     double n = (double)p->k.n, batches = (double)(s->warmup + s->samples);
-    double check = 32.0 * n * n; /* inputs drawn, the float64 reference, the comparison */
-    double timed = s->iterations > 0 ? batches * (double)s->iterations * kernel_bytes(&p->k)
-                                     : batches * s->min_batch_time * ASSUMED_BYTES_PER_S;
-    return check + timed;
+    if (per_call <= 0)
+        per_call = kernel_bytes(&p->k) / ASSUMED_BYTES_PER_S;
+    double batch = s->iterations > 0 ? (double)s->iterations * per_call
+                                     : (per_call > s->min_batch_time ? per_call : s->min_batch_time);
+    return 32.0 * n * n / ASSUMED_BYTES_PER_S + batches * batch;
 }
 
 /* One round: an experiment's points at one n. */
@@ -64,7 +66,7 @@ static struct group *group_of(struct groups *g, const struct experiment *e, long
 
 /* Adds p's cost to its round's group, appending the group if new. */
 static int group_add(struct groups *g, const struct experiment *e, const struct point *p,
-                     size_t order)
+                     size_t order, double cost)
 {
     struct group *x = group_of(g, e, p->k.n);
     if (!x) {
@@ -78,7 +80,7 @@ static int group_add(struct groups *g, const struct experiment *e, const struct 
         x = &g->items[g->count++];
         *x = (struct group){ .e = e, .order = order, .n = p->k.n };
     }
-    x->cost += shard_point_cost(p);
+    x->cost += cost;
     return 0;
 }
 
@@ -124,21 +126,65 @@ static void keep_shard(struct experiment *e, struct groups *g, const struct shar
     e->count = e->assigned = kept;
 }
 
-int shard_select(struct experiment_list *lists, int nlists, const struct shard_spec *s)
+/* FNV-1a of len bytes at data, continuing from h. */
+static unsigned long long fnv1a(unsigned long long h, const void *data, size_t len)
+{
+    const unsigned char *b = data;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ b[i]) * 1099511628211ull;
+    return h;
+}
+
+/* Adds experiment e's points to g, costed from the prior times in
+ * s->costs_dir where they are there; counts and hashes what it used. */
+static int add_experiment(struct groups *g, const struct experiment *e, const struct shard_spec *s,
+                          size_t *order, size_t *found, unsigned long long *hash, char *err,
+                          size_t errlen)
+{
+    int bad = 0;
+    struct shard_costs *c = s->costs_dir ? shard_costs_load(s->costs_dir, e->name, &bad, err, errlen)
+                                         : NULL;
+    if (bad)
+        return -1;
+    if (c)
+        *hash = fnv1a(*hash, shard_costs_run_id(c), strlen(shard_costs_run_id(c)) + 1);
+    for (size_t p = 0; p < e->count; p++) {
+        double per_call = 0;
+        if (c && shard_costs_find(c, &e->points[p], &per_call) == 0) {
+            (*found)++;
+            *hash = fnv1a(*hash, &p, sizeof p);
+            *hash = fnv1a(*hash, &per_call, sizeof per_call);
+        }
+        if (group_add(g, e, &e->points[p], (*order)++, shard_point_cost(&e->points[p], per_call)))
+            return shard_costs_free(c), snprintf(err, errlen, "out of memory"), -1;
+    }
+    shard_costs_free(c);
+    return 0;
+}
+
+int shard_select(struct experiment_list *lists, int nlists, struct shard_spec *s, char *err,
+                 size_t errlen)
 {
     struct groups g = { 0 };
-    size_t order = 0;
+    size_t order = 0, found = 0, points = 0;
+    unsigned long long hash = 14695981039346656037ull;
     int status = 0;
     for (int i = 0; i < nlists && status == 0; i++)
-        for (size_t j = 0; j < lists[i].count && status == 0; j++)
-            for (size_t p = 0; p < lists[i].items[j].count && status == 0; p++)
-                status = group_add(&g, &lists[i].items[j], &lists[i].items[j].points[p], order++);
-    if (status == 0)
-        status = assign(&g, s->n);
+        for (size_t j = 0; j < lists[i].count && status == 0; j++) {
+            status = add_experiment(&g, &lists[i].items[j], s, &order, &found, &hash, err, errlen);
+            points += lists[i].items[j].count;
+        }
+    if (status == 0 && assign(&g, s->n) != 0)
+        status = -1, snprintf(err, errlen, "out of memory");
     for (int i = 0; i < nlists && status == 0; i++)
         for (size_t j = 0; j < lists[i].count; j++)
             keep_shard(&lists[i].items[j], &g, s);
     free(g.items);
+    if (!s->costs_dir)
+        snprintf(s->basis, sizeof s->basis, "catalogue bytes");
+    else
+        snprintf(s->basis, sizeof s->basis, "prior times of %zu of %zu points in %.200s (%016llx)",
+                 found, points, s->costs_dir, hash);
     return status;
 }
 
@@ -191,7 +237,7 @@ int shard_add_provenance(struct provenance *p, const struct experiment *e,
               provenance_setf(p, "points_declared", "%zu", e->declared) ||
               provenance_setf(p, "shard_assigned", "%zu", e->assigned) ||
               provenance_set(p, "shard_points", points) ||
-              provenance_set(p, "shard_basis", "catalogue bytes") ||
+              provenance_set(p, "shard_basis", s->basis) ||
               provenance_set(p, "shard_device", device ? device : "unset");
     free(points);
     return bad ? -1 : 0;

@@ -11,24 +11,32 @@
 /* Shard k of n, 1 <= k <= n <= SHARD_MAX. */
 struct shard_spec {
     long k, n;
+    const char *costs_dir; /* NULL: costs from the catalogue; else a prior run's times there */
+    char basis[320];       /* what the split was balanced by (shard_select), for the provenance */
 };
 #define SHARD_MAX 10000
 
 /* Parses "K/N". Returns 0, or -1 with what was expected in err. */
 int shard_parse(const char *text, struct shard_spec *s, char *err, size_t errlen);
 
-/* The estimated cost of measuring p, in bytes moved: its timed calls times
- * the catalogue's bytes a call, plus drawing its inputs and checking it; a
- * sample of `iterations = "auto"` counts as min_batch_time at 10 GB/s. */
-double shard_point_cost(const struct point *p);
+/* The estimated seconds of measuring p, a call taking per_call seconds
+ * (the catalogue's bytes a call at 10 GB/s when per_call is 0): its
+ * warm-up and samples, each `iterations` calls (with "auto", the longer of
+ * min_batch_time and one call), plus drawing its inputs and checking it
+ * (32 n^2 bytes at 10 GB/s). */
+double shard_point_cost(const struct point *p, double per_call);
 
 /* Keeps in every experiment of lists[0..nlists) only shard s's points. The
  * points of one experiment at one n (a round) are one group; the groups
  * of all the experiments, costliest first, each go to the shard of least
- * cost so far (the lowest K on a tie). The split depends only on the
- * declarations, so every shard computes the same one. Sets e->assigned.
- * Returns 0, or -1 if out of memory. */
-int shard_select(struct experiment_list *lists, int nlists, const struct shard_spec *s);
+ * cost so far (the lowest K on a tie). Costs are estimated from the
+ * catalogue, or with s->costs_dir from the times in
+ * costs_dir/<experiment>/summary.csv where it has the point. The split
+ * depends only on the declarations (and those times), so every shard
+ * computes the same one. Sets e->assigned and s->basis. Returns 0, or -1
+ * with the reason in err (a prior summary that is not one, no memory). */
+int shard_select(struct experiment_list *lists, int nlists, struct shard_spec *s, char *err,
+                 size_t errlen);
 
 /* "shard-K-of-N": shard s's folder inside its experiment's. */
 void shard_folder(const struct shard_spec *s, char *buf, size_t len);
@@ -43,7 +51,7 @@ int shard_folder_parse(const char *name, struct shard_spec *s);
 struct provenance;
 /* Adds the keys the merge checks: shard ("K/N"), shard_points (the 1-based
  * declaration indices of e's points this shard measures, in order),
- * shard_assigned, points_declared, shard_basis and shard_device (the
+ * shard_assigned, points_declared, shard_basis (s->basis) and shard_device (the
  * CUDA_VISIBLE_DEVICES it ran with, or "unset"). Returns 0 or -1 (memory). */
 int shard_add_provenance(struct provenance *p, const struct experiment *e,
                          const struct shard_spec *s);

@@ -98,6 +98,24 @@ expect "two splits are named" grep -q "holds shards of two splits" "$tmp/err"
 "$runner" merge 2>/dev/null; expect "merge without a folder: exit 2" [ $? -eq 2 ]
 "$runner" merge "$tmp/.hidden" 2>/dev/null; expect "merge of a non-experiment name: exit 2" [ $? -eq 2 ]
 
+# A prior run's times as the costs: still every point once, the basis
+# recorded, and shards of two bases refused.
+for k in 1 2 3; do "$runner" run $script --dry-run --shard $k/3 --costs "$one"; done | sort >"$tmp/union"
+expect "with --costs, the 3 shards hold every point once" cmp -s "$tmp/all" "$tmp/union"
+costs="$tmp/costs"
+for k in 1 2; do "$runner" run $script --shard $k/2 --costs "$one" --out "$costs" --quiet || bad "costs shard $k/2"; done
+expect "the basis names the prior times" \
+    grep -q "^shard_basis,prior times of 23 of 23 points in $one ([0-9a-f]*)$" "$costs/shards-b/shard-1-of-2/provenance.csv"
+"$runner" merge "$costs/shards-a" "$costs/shards-b" --quiet; expect "shards balanced by prior times merge" [ $? -eq 0 ]
+"$runner" run $script --shard 2/2 --out "$costs" --quiet
+"$runner" merge "$costs/shards-a" 2>"$tmp/err"; expect "shards of two bases: exit 5" [ $? -eq 5 ]
+expect "and the basis is named" grep -q "differ in shard_basis ('prior times of 23 of 23 points in $one (.*)' and 'catalogue bytes')" "$tmp/err"
+"$runner" run $script --costs "$one" --dry-run >/dev/null 2>&1; expect "--costs without --shard: exit 2" [ $? -eq 2 ]
+mkdir -p "$tmp/badcosts/shards-a"; printf 'a,b\n1,2\n' >"$tmp/badcosts/shards-a/summary.csv"
+"$runner" run $script --shard 1/2 --costs "$tmp/badcosts" --dry-run >/dev/null 2>"$tmp/err"
+expect "--costs with a file that is no summary: exit 2" [ $? -eq 2 ]
+expect "and it is named" grep -q "^runner: --costs: $tmp/badcosts/shards-a/summary.csv: no column 'backend': not a summary.csv" "$tmp/err"
+
 # More shards than rounds: the empty shards still write a set.
 many="$tmp/many"
 for k in 1 2 3 4 5 6 7 8 9; do "$runner" run $script --shard $k/9 --out "$many" --quiet || bad "shard $k/9"; done

@@ -16,6 +16,7 @@ usage: tools/slurm/sweep.sh [options] PARTITION... -- SCRIPT.lua...
   --profile NAME    the scripts' profile (default full)
   --logs DIR        the jobs' output files (default build/slurm)
   --runner PATH     the runner the jobs run (default build/runner)
+  --costs DIR       balance the shards by a prior run's times in DIR/<experiment>/ (runner run --costs)
   --shared          do not ask for whole nodes (default: --exclusive, as timing needs)
   --sbatch-arg ARG  one more sbatch option for the shards, e.g. --gres=gpu:1 (repeatable)
   --wait            wait for the merges; exit 0 only if all completed
@@ -25,7 +26,7 @@ USAGE
 die() { echo "sweep.sh: $*" >&2; exit 2; }
 
 shards=4 only= root=results profile=full logs=build/slurm runner=build/runner
-exclusive=--exclusive wait=0 extra= partitions=
+exclusive=--exclusive wait=0 extra= partitions= costs=
 while [ $# -gt 0 ]; do
     case $1 in
     --shards) [ $# -ge 2 ] || usage; shards=$2; shift 2 ;;
@@ -34,6 +35,7 @@ while [ $# -gt 0 ]; do
     --profile) [ $# -ge 2 ] || usage; profile=$2; shift 2 ;;
     --logs) [ $# -ge 2 ] || usage; logs=$2; shift 2 ;;
     --runner) [ $# -ge 2 ] || usage; runner=$2; shift 2 ;;
+    --costs) [ $# -ge 2 ] || usage; costs=$2; shift 2 ;;
     --shared) exclusive=; shift ;;
     --sbatch-arg) [ $# -ge 2 ] || usage; extra="$extra $2"; shift 2 ;;
     --wait) wait=1; shift ;;
@@ -53,6 +55,8 @@ fi
 for p in $partitions; do
     case $p in *[!A-Za-z0-9._-]* | .*) die "partition '$p': expected letters, digits, '.', '_', '-'" ;; esac
 done
+case $costs in *,*) die "--costs: a folder without commas, please (sbatch --export splits at them)" ;; esac
+[ -z "$costs" ] || [ -d "$costs" ] || die "--costs $costs: not a folder"
 command -v sbatch >/dev/null || die "sbatch not found: this needs a Slurm cluster's client commands"
 [ -x "$runner" ] || die "$runner is not an executable runner: build it with make (or pass --runner)"
 # The jobs start here; the scripts are checked before anything is submitted.
@@ -66,7 +70,7 @@ for p in $partitions; do
     out=$root/$p
     # shellcheck disable=SC2086 # $exclusive and $extra are lists of options
     a=$(sbatch --parsable --partition="$p" --array="$array" --chdir="$here" $exclusive $extra \
-        --output="$logs/%x-$p-%A_%a.out" --export="ALL,FLOPBENCH_SHARDS=$shards,FLOPBENCH_RUNNER=$runner" \
+        --output="$logs/%x-$p-%A_%a.out" --export="ALL,FLOPBENCH_SHARDS=$shards,FLOPBENCH_RUNNER=$runner,FLOPBENCH_COSTS=$costs" \
         "$here/tools/slurm/shard.sbatch" "$@" --out "$out" --profile "$profile")
     a=${a%%;*}
     m=$(sbatch --parsable --partition="$p" --dependency="afterok:$a" --kill-on-invalid-dep=yes \
