@@ -129,7 +129,9 @@ expect "a second run exits 5" [ $? -eq 5 ]
 expect "naming the first run" grep -qx "runner: $out/set is being written by another run (pid $pid); wait for it, or pass --wait" "$tmp/err"
 "$runner" run tests/e2e/set.lua --quiet --out "$out" --wait 2>"$tmp/err" &
 waiter=$!
-sleep 0.5
+# interrupt it once it holds the lock file open (waiting), not while it starts
+i=0; until ls -l /proc/$waiter/fd 2>/dev/null | grep -q '/\.set\.lock$' || [ $i -ge 100 ]; do sleep 0.05; i=$((i + 1)); done
+sleep 0.1
 kill -INT $waiter; wait $waiter; expect "a run interrupted while it waits exits 130" [ $? -eq 130 ]
 expect "and says so" grep -qx "runner: interrupted while waiting for $out/set" "$tmp/err"
 run --out "$out" --wait; expect "with --wait it runs after the first" [ $? -eq 0 ]
