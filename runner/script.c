@@ -195,6 +195,7 @@ static int read_point(lua_State *L, struct point *p, size_t index)
         return -1;
     p->k.impl = p->impl;
     p->k.seed = p->k.seed * 1000003u + index;
+    p->index = index;
     p->k.graph = get_boolean(L, "graph");
     p->k.flush_l2 = get_boolean(L, "flush_l2");
     return 0;
@@ -228,7 +229,7 @@ static int read_experiment(lua_State *L, const char *path, struct experiment *e,
         return snprintf(err, errlen, "%s:%d: experiment '%s': not a folder name", path, e->line,
                         e->name), -1;
     lua_getfield(L, -1, "points");
-    e->count = (size_t)lua_rawlen(L, -1);
+    e->count = e->declared = e->assigned = (size_t)lua_rawlen(L, -1);
     e->points = calloc(e->count ? e->count : 1, sizeof *e->points);
     if (!e->points) {
         lua_pop(L, 1);

@@ -36,7 +36,7 @@ for f in samples.csv summary.csv provenance.csv; do
     expect "tiny wrote $f" [ -s "$out/tiny/$f" ]
 done
 expect "no temporary file left" [ -z "$(ls "$out/tiny" | grep '\.tmp$')" ]
-header='experiment,backend,op,impl,dtype,axis,n,iterations,threads,graph,flush_l2,samples,median_s,ci_low_s,ci_high_s,ci_level,min_s,max_s,mean_s,stddev_s,rel_ci,outliers,flops,bytes,gbps,gflops,rel_err,seed,run_id'
+header='experiment,backend,op,impl,dtype,axis,n,iterations,threads,graph,flush_l2,samples,median_s,ci_low_s,ci_high_s,ci_level,min_s,max_s,mean_s,stddev_s,rel_ci,outliers,flops,bytes,gbps,gflops,rel_err,seed,device,run_id'
 expect "summary header is the documented one" [ "$(head -n 1 "$out/tiny/summary.csv")" = "$header" ]
 rows=$(($(wc -l <"$out/tiny/summary.csv") - 1))
 expect "one summary row per point ($rows of $points)" [ "$rows" -eq "$points" ]

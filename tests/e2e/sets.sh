@@ -128,7 +128,9 @@ catches_int() {
 }
 i=0
 while ! catches_int $waiter && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-sleep 0.5
+# and until it holds the lock file open (waiting), not while it starts
+i=0; until ls -l /proc/$waiter/fd 2>/dev/null | grep -q '/\.set\.lock$' || [ $i -ge 100 ]; do sleep 0.05; i=$((i + 1)); done
+sleep 0.1
 kill -INT $waiter; wait $waiter; expect "a run interrupted while it waits exits 130" [ $? -eq 130 ]
 expect "and says so" grep -qx "runner: interrupted while waiting for $out/set" "$tmp/err"
 run --out "$out" --wait; expect "with --wait it runs after the first" [ $? -eq 0 ]

@@ -233,7 +233,8 @@ static void test_failed_point_keeps_the_others(void)
     CHECK(file_has(path, "\nrun_id,test-run-1\n") && file_has(path, "\nsummary_rows,2\n") &&
           file_has(path, "\nsamples_rows,6\n"), "provenance lacks the run id or the row counts");
     snprintf(path, sizeof path, "%s/mixed/summary.csv", dir);
-    CHECK(file_has(path, ",seed,run_id\n") && file_has(path, ",test-run-1\n"), "summary lacks run_id");
+    CHECK(file_has(path, ",seed,device,run_id\n") && file_has(path, ",cpu,test-run-1\n"),
+          "summary lacks the device or run_id columns");
     CHECK(entries(dir) == 1, "%s holds %d entries, want only mixed/", dir, entries(dir));
 
     struct experiment all_wrong = { .name = "allwrong", .script = "tests/unit/test_measure.c",
