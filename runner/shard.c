@@ -36,7 +36,7 @@ double shard_point_cost(const struct point *p, double per_call)
     const struct sampling *s = &p->sampling;
     double n = (double)p->k.n, batches = (double)(s->warmup + s->samples);
     if (per_call <= 0)
-        per_call = kernel_bytes(&p->k) / ASSUMED_BYTES_PER_S;
+        per_call = kernel_point_bytes(p->backend, &p->k) / ASSUMED_BYTES_PER_S;
     double batch = s->iterations > 0 ? (double)s->iterations * per_call
                                      : (per_call > s->min_batch_time ? per_call : s->min_batch_time);
     return 32.0 * n * n / ASSUMED_BYTES_PER_S + batches * batch;

@@ -141,7 +141,7 @@ int shard_costs_find(const struct shard_costs *c, const struct point *p, double 
     snprintf(f[3], 32, "%d", p->k.graph);
     snprintf(f[4], 32, "%d", p->k.flush_l2);
     const char *keys[KEYS] = { p->backend->name, kernel_op_name(p->k.op), p->impl,
-                               kernel_dtype_name(p->k.dtype), p->k.op == OP_OUTER_SUM ? f[0] : "",
+                               kernel_dtype_name(p->k.dtype), kernel_op(p->k.op)->axis ? f[0] : "",
                                f[1], f[2], f[3], f[4] };
     join_key(keys, key, sizeof key);
     for (size_t i = 0; i < c->count; i++)
