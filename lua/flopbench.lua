@@ -299,6 +299,27 @@ local function expand(where, decl)
   return points
 end
 
+-- Refuses a declaration that is not plain data: a table with a metatable
+-- (whose __pairs or __index could hide or invent a field) or a table that
+-- contains itself. `path` names the value ("experiment 'x': field 'n'");
+-- `open` holds the tables on the way down to v (depth of them). Shared
+-- tables are fine.
+local function check_plain(where, path, v, open, depth)
+  if type(v) ~= "table" then return end
+  depth = (depth or 0) + 1
+  if depth > 32 then fail(where, "%s is nested more than 32 tables deep", path) end
+  if debug.getmetatable(v) ~= nil then
+    fail(where, "%s has a metatable: a declaration is plain data (strings, numbers, booleans and tables of them)", path)
+  end
+  if open[v] then fail(where, "%s contains itself (a cyclic table)", path) end
+  open[v] = true
+  for k, x in next, v do
+    check_plain(where, path, k, open, depth)
+    check_plain(where, path, x, open, depth)
+  end
+  open[v] = nil
+end
+
 ---------------------------------------------------------------------------
 -- The functions a script sees.
 
@@ -368,6 +389,9 @@ local function sandbox_env(profile, declared)
     if type(decl) ~= "table" then
       fail(where, "experiment: expects a table, got %s", describe(decl))
     end
+    if debug.getmetatable(decl) ~= nil then
+      fail(where, "experiment: the declaration has a metatable: a declaration is plain data (strings, numbers, booleans and tables of them)")
+    end
     if type(decl.name) ~= "string" then
       fail(where, "experiment: field 'name' must be a string, got %s", describe(decl.name))
     end
@@ -380,11 +404,12 @@ local function sandbox_env(profile, declared)
     if #decl.name > 128 then
       fail(where, "experiment: name '%s...' is %d characters long, at most 128", decl.name:sub(1, 16), #decl.name)
     end
-    for k in pairs(decl) do
+    for k in next, decl do
       if type(k) ~= "string" or not (point_fields[k] or experiment_fields[k]) then
         fail(where, "experiment '%s': unknown field '%s' (valid fields: %s)", decl.name, tostring(k),
              valid_field_names())
       end
+      check_plain(where, string.format("experiment '%s': field '%s'", decl.name, k), decl[k], { [decl] = true })
     end
     if decl.optional ~= nil and type(decl.optional) ~= "boolean" then
       fail(where, "experiment '%s': field 'optional' must be a boolean, got %s", decl.name, describe(decl.optional))
@@ -403,6 +428,7 @@ local function sandbox_env(profile, declared)
   env.claim = function(c)
     local where = position(2)
     if type(c) ~= "table" then fail(where, "claim: expects a table, got %s", describe(c)) end
+    check_plain(where, "claim", c, {})
     for _, k in ipairs({ "id", "text" }) do
       if type(c[k]) ~= "string" then
         fail(where, "claim: field '%s' must be a string, got %s", k, describe(c[k]))

@@ -384,7 +384,10 @@ int script_load_experiments(const char *path, const char *profile, struct experi
         lua_getfield(L, -1, "experiments");
         size_t count = (size_t)lua_rawlen(L, -1);
         out->items = calloc(count ? count : 1, sizeof *out->items);
-        if (!out->items) {
+        if (count == 0) {
+            snprintf(err, errlen, "%s: declares no experiment", path);
+            status = -1;
+        } else if (!out->items) {
             snprintf(err, errlen, "out of memory");
             status = -1;
         }

@@ -20,7 +20,8 @@ struct lua_State *script_state_new(char *err, size_t errlen);
 int script_call(struct lua_State *L, int nargs, int nresults, char *err, size_t errlen);
 /* Runs the experiment script at path (profile is visible to it as the
  * global `profile`) and fills out with every experiment it declares.
- * Returns 0, or -1 with "path:line: what was expected" in err. */
+ * Returns 0, or -1 with "path:line: what was expected" in err (a script
+ * that declares no experiment is such an error). */
 int script_load_experiments(const char *path, const char *profile, struct experiment_list *out,
                             char *err, size_t errlen);
 
