@@ -252,7 +252,37 @@ local function finish_sampling(where, exp, s)
   if s.iterations == "auto" then s.iterations = 0 end
 end
 
-local function expand(where, decl)
+-- How many points the lists make: every product is counted before any
+-- is built, so a declaration over the cap costs no memory.
+local function count_points(where, exp, decl, lists)
+  local per_row = #lists.n
+  for _, field in ipairs(sampling_order) do
+    if lists[field] then per_row = per_row * #lists[field] end
+  end
+  local count = 0
+  for _, backend in ipairs(lists.backend) do
+    for _, op in ipairs(lists.op) do
+      if backend_info(backend).ops[op] then
+        local axes = op == "outer_sum" and lists.axis and #lists.axis or 1
+        count = count + #lists.dtype * axes * per_row
+          * #impls_for(where, exp, decl, lists.backend, backend, op)
+      end
+    end
+  end
+  return count
+end
+
+-- Adds an experiment's points to the script's account; over the cap
+-- (runner run --max-points) is an error naming the cap.
+local function charge_points(where, exp, count, budget)
+  budget.used = budget.used + count
+  if budget.used > budget.max then
+    fail(where, "experiment '%s': %.0f points, which brings the script to %.0f, over the cap of %d points a script may declare (runner run --max-points N)",
+         exp, count, budget.used, budget.max)
+  end
+end
+
+local function expand(where, decl, budget)
   local exp = decl.name
   local lists = {}
   for field in pairs(point_fields) do lists[field] = field_values(where, exp, decl, field) end
@@ -260,6 +290,7 @@ local function expand(where, decl)
     if not lists[field] then fail(where, "experiment '%s': missing field '%s'", exp, field) end
   end
   check_impl_table(where, exp, decl)
+  charge_points(where, exp, count_points(where, exp, decl, lists), budget)
   local sampling = product(lists, sampling_order)
   local points = {}
   for _, backend in ipairs(lists.backend) do
@@ -422,7 +453,7 @@ local function sandbox_env(profile, declared)
     local e = { name = decl.name, optional = decl.optional or false, params = serialize(decl),
                 seed = serialize(decl.seed or point_fields.seed[3]),
                 line = tonumber(where:match(":(%d+): $")) or 0, decl = decl }
-    e.points = expand(where, decl)
+    e.points = expand(where, decl, declared.budget)
     declared.experiments[#declared.experiments + 1] = e
   end
   env.claim = function(c)
@@ -442,9 +473,11 @@ end
 
 -- Runs the script at path (without measuring anything) and returns what it
 -- declares: { path, experiments = { {name, line, params, optional, decl,
--- points}... }, claims = { {id, text, line, ...}... } }.
-function M.declare_file(path, profile)
-  local declared = { path = path, experiments = {}, claims = {} }
+-- points}... }, claims = { {id, text, line, ...}... } }. Its experiments
+-- may declare at most max_points points (default registry.max_points).
+function M.declare_file(path, profile, max_points)
+  local declared = { path = path, experiments = {}, claims = {},
+                     budget = { used = 0, max = max_points or registry.max_points } }
   sandbox.run(path, sandbox_env(profile or "full", declared))
   for _, c in ipairs(declared.claims) do c.script = path end
   return declared

@@ -56,6 +56,8 @@ static int calibrate(const struct point *p, void *state, long *iterations, char 
 {
     long it = 1;
     for (;;) {
+        if (measure_interrupted)
+            return snprintf(err, KERNEL_ERR_LEN, "interrupted"), KERNEL_INTERRUPTED;
         double t = 0.0;
         int status = p->backend->run(state, it, &t, err);
         if (status != KERNEL_OK)
@@ -100,7 +102,7 @@ static int take_samples(const struct point *p, void *state, struct measurement *
     double start = host_clock_seconds();
     do {
         if (measure_interrupted)
-            return snprintf(err, KERNEL_ERR_LEN, "interrupted"), KERNEL_ERROR;
+            return snprintf(err, KERNEL_ERR_LEN, "interrupted"), KERNEL_INTERRUPTED;
         double t = 0.0;
         int status = p->backend->run(state, m->iterations, &t, err);
         if (status != KERNEL_OK)
@@ -127,6 +129,8 @@ static int measure_state(const struct point *p, void *state, struct measurement 
         return status;
     for (long w = 0; w < p->sampling.warmup; w++) {
         double t;
+        if (measure_interrupted)
+            return snprintf(err, KERNEL_ERR_LEN, "interrupted"), KERNEL_INTERRUPTED;
         if ((status = p->backend->run(state, m->iterations, &t, err)) != KERNEL_OK)
             return status;
     }

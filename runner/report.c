@@ -284,7 +284,7 @@ int report_command(int argc, char **argv)
         return fprintf(stderr, "runner report: %s\n", err), EXIT_USAGE;
     if (push_main(L, err, sizeof err) != 0) {
         fprintf(stderr, "runner report: %s\n", err);
-        lua_close(L);
+        script_state_close(L);
         return EXIT_USAGE;
     }
     lua_createtable(L, argc > 2 ? argc - 2 : 0, 0);
@@ -297,6 +297,6 @@ int report_command(int argc, char **argv)
         fprintf(stderr, "%s\n", err);
     else
         code = lua_isinteger(L, -1) ? (int)lua_tointeger(L, -1) : EXIT_OK;
-    lua_close(L);
+    script_state_close(L);
     return code;
 }

@@ -279,6 +279,11 @@ int run_experiment(const struct experiment *e, const struct run_options *o)
         fprintf(stderr, "runner: %s\n", err);
         return run_exit_worse(code, EXIT_OUTPUT);
     }
+    if (measure_interrupted) { /* during the commit, which went through */
+        fprintf(stderr, "\nrunner: interrupted; %s/%s holds the %s set, whole\n", o->out_dir,
+                e->name, measured > 0 ? "new" : "old");
+        return EXIT_INTERRUPTED;
+    }
     if (!o->quiet && measured > 0)
         fprintf(stderr, "%s: %ld of %zu points written to %s/%s/\n", e->name, measured, e->count,
                 o->out_dir, e->name);

@@ -78,6 +78,9 @@ run_part workers tests/workers.sh "$BUILD/runner"
 echo "an experiment's files as one set (tests/e2e/sets.sh):"
 run_part sets env FAILAT_SHIM="$BUILD/tests/failat.so" tests/e2e/sets.sh "$BUILD/runner"
 
+echo "faults: signals at every stage, the script caps (tests/fault.sh):"
+run_part fault env FAILAT_SHIM="$BUILD/tests/failat.so" tests/fault.sh "$BUILD/runner"
+
 echo "a build without nvcc (CUDA=0, in build-nocuda): the language, end to end, the paper:"
 if make --no-print-directory -s CUDA=0 BUILD=build-nocuda all >"$FLOPBENCH_TEST_TMP/nocuda-build.log" 2>&1; then
     run_part nocuda-lang tests/lang/run.sh build-nocuda/runner
