@@ -44,7 +44,7 @@ struct kernel_point {
 
 /* What verifying one call found. */
 struct kernel_check {
-    double rel_err;    /* ||out - ref||_2 / ||ref||_2, against a float64 reference */
+    double rel_err;    /* max over outputs of |out - ref| / (sum of |terms|), against float64 */
     double tolerance;  /* the largest rel_err accepted for this dtype and n */
     long unwritten;    /* output elements still holding the poison value */
 };

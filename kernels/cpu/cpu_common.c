@@ -43,7 +43,7 @@ static void cpu_buffer_bytes(const struct kernel_point *p, const struct cpu_plan
     bytes[BUF_OUT] = copy ? n * n * s : n * s;
     bytes[BUF_Q] = plan->needs_q ? n * n * s : 0.0;
     bytes[BUF_ONES] = plan->needs_ones ? n * s : 0.0;
-    bytes[BUF_REF] = copy ? 0.0 : n * (double)sizeof(double);
+    bytes[BUF_REF] = copy ? 0.0 : 2.0 * n * (double)sizeof(double); /* the sums, their conditions */
 }
 
 /* The sum of the buffers' bytes, each rounded up to the alignment. */
@@ -175,10 +175,10 @@ int cpu_verify(void *state, struct kernel_check *check, char *err)
     if (s->p.op == OP_COPY)
         return reference_compare_copy(dt, count, s->out, s->a, check, err);
     if (s->p.op == OP_MATVEC)
-        reference_matvec(dt, s->n, s->a, s->x, s->ref);
+        reference_matvec(dt, s->n, s->a, s->x, s->ref, s->ref + s->n);
     else
-        reference_outer_sum(dt, s->n, s->p.axis, s->x, s->y, s->ref);
-    return reference_compare(dt, count, s->out, s->ref, check, err);
+        reference_outer_sum(dt, s->n, s->p.axis, s->x, s->y, s->ref, s->ref + s->n);
+    return reference_compare(dt, s->n, count, s->out, s->ref, s->ref + s->n, check, err);
 }
 
 int cpu_run(void *state, long iterations, double *seconds, char *err)

@@ -281,7 +281,7 @@ static int setup_state(struct gpu_state *st, const struct gpu_sizes *z, int use_
         (status = host_alloc(&st->h_out, z->out, err)) != KERNEL_OK)
         return status;
     if (st->point.op != OP_COPY &&
-        (status = host_alloc((void **)&st->h_ref, (double)st->n * sizeof(double), err)) != KERNEL_OK)
+        (status = host_alloc((void **)&st->h_ref, 2.0 * (double)st->n * sizeof(double), err)) != KERNEL_OK)
         return status;
     GPU_CHECK(cudaStreamCreateWithFlags(&st->stream, cudaStreamNonBlocking));
     GPU_CHECK(cudaEventCreate(&st->start));
@@ -366,13 +366,13 @@ int gpu_verify(void *state, struct kernel_check *check, char *err)
     case OP_COPY:
         return reference_compare_copy(dt, n * n, st->h_out, st->h_a, check, err);
     case OP_MATVEC:
-        reference_matvec(dt, st->n, st->h_a, st->h_x, st->h_ref);
+        reference_matvec(dt, st->n, st->h_a, st->h_x, st->h_ref, st->h_ref + n);
         break;
     default:
-        reference_outer_sum(dt, st->n, st->point.axis, st->h_x, st->h_y, st->h_ref);
+        reference_outer_sum(dt, st->n, st->point.axis, st->h_x, st->h_y, st->h_ref, st->h_ref + n);
         break;
     }
-    return reference_compare(dt, n, st->h_out, st->h_ref, check, err);
+    return reference_compare(dt, st->n, n, st->h_out, st->h_ref, st->h_ref + n, check, err);
 }
 
 /* ---------------------------------------------------------------------- */

@@ -323,7 +323,7 @@ static void point_bytes(const struct kernel_point *p, double *a, double *x, doub
     *x = p->op == OP_COPY ? 0.0 : n * s;
     *y = p->op == OP_OUTER_SUM ? n * s : 0.0;
     *out = p->op == OP_COPY ? n * n * s : n * s;
-    *ref = p->op == OP_COPY ? 0.0 : n * 8.0;
+    *ref = p->op == OP_COPY ? 0.0 : n * 16.0; /* the sums and their conditions, float64 */
 }
 
 static int check_point(const struct kernel_backend *b, const struct kernel_point *p, char *err)
@@ -489,10 +489,10 @@ static int worker_verify(void *state, struct kernel_check *check, char *err)
     if (s->p.op == OP_COPY)
         return reference_compare_copy(s->p.dtype, count, s->out, s->a, check, err);
     if (s->p.op == OP_MATVEC)
-        reference_matvec(s->p.dtype, s->p.n, s->a, s->x, s->ref);
+        reference_matvec(s->p.dtype, s->p.n, s->a, s->x, s->ref, s->ref + s->p.n);
     else
-        reference_outer_sum(s->p.dtype, s->p.n, s->p.axis, s->x, s->y, s->ref);
-    return reference_compare(s->p.dtype, count, s->out, s->ref, check, err);
+        reference_outer_sum(s->p.dtype, s->p.n, s->p.axis, s->x, s->y, s->ref, s->ref + s->p.n);
+    return reference_compare(s->p.dtype, s->p.n, count, s->out, s->ref, s->ref + s->p.n, check, err);
 }
 
 static int worker_run(void *state, long iterations, double *seconds, char *err)
