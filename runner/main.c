@@ -21,7 +21,7 @@ extern const char flopbench_commit[];
 
 static const char usage[] =
     "usage: runner run SCRIPT.lua... [--out DIR] [--profile NAME] [--quiet] [--dry-run] [--wait]\n"
-    "                  [--script-memory SIZE] [--max-points N]\n"
+    "                  [--resume] [--script-memory SIZE] [--max-points N]\n"
     "       runner list [BACKEND]\n"
     "       runner report SPEC.lua [options] SCRIPT.lua...\n"
     "       runner report --current SCRIPT.lua --profile NAME --results DIR\n"
@@ -36,6 +36,9 @@ static const char usage[] =
     "         --dry-run       check the scripts and list their points; measure nothing\n"
     "         --wait          wait while another run writes one of these experiments\n"
     "                         (without it, the run refuses at once, exit 5)\n"
+    "         --resume        continue an interrupted or failed run: reuse the points it\n"
+    "                         journaled (DIR/.<name>.journal) under the same declaration\n"
+    "                         and runner, and measure only the others\n"
     "         --script-memory SIZE  memory a script's Lua state may hold, in bytes or with\n"
     "                         K, M or G (default 1G)\n"
     "         --max-points N  points a script may declare, in all (default 100000)\n"
@@ -197,6 +200,8 @@ static int parse_run(int argc, char **argv, struct run_args *a)
             a->dry_run = 1;
         else if (strcmp(argv[i], "--wait") == 0)
             a->opt.wait = 1;
+        else if (strcmp(argv[i], "--resume") == 0)
+            a->opt.resume = 1;
         else if (strcmp(argv[i], "--script-memory") == 0 && i + 1 < argc) {
             if (parse_size(argv[++i], &a->limits.memory) != 0)
                 return fprintf(stderr, "runner: --script-memory needs a size from 1M to 1024G, such "

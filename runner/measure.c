@@ -11,7 +11,7 @@
 
 volatile sig_atomic_t measure_interrupted = 0;
 
-#define CI_LEVEL 0.95
+#define CI_LEVEL MEASURE_CI_LEVEL
 
 /* Writes bytes as "12.3 GB" into buf. */
 static const char *human_bytes(double bytes, char *buf, size_t len)

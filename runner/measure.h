@@ -12,6 +12,9 @@
  * backend also stops within its batch, kernel_interrupted). */
 extern volatile sig_atomic_t measure_interrupted;
 
+/* The coverage asked of each median's confidence interval. */
+#define MEASURE_CI_LEVEL 0.95
+
 struct measurement {
     long iterations;          /* calls per sample (resolved if "auto") */
     double *per_call;         /* seconds per call of each sample, in order */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "csv_out.h"
+#include "journal.h"
 #include "lock.h"
 #include "measure.h"
 #include "progress.h"
@@ -37,6 +38,8 @@ struct outputs {
     const char *run_id;
     long samples_rows, summary_rows;
     int failed_facts; /* provenance facts lost to a lack of memory */
+    struct journal *journal;
+    long reused;      /* points taken from the journal */
 };
 
 /* Fills cols[0..KEY_COLUMNS) with text in bufs (16 fields of 64 bytes). */
@@ -112,6 +115,34 @@ static void add_fact(void *ctx, const char *key, const char *value)
     struct outputs *out = ctx;
     if (provenance_set(out->prov, key, value) != 0)
         out->failed_facts++;
+}
+
+/* add_fact, also keeping the fact for the point's journal record. */
+static void add_journaled_fact(void *ctx, const char *key, const char *value)
+{
+    struct outputs *out = ctx;
+    add_fact(ctx, key, value);
+    journal_fact(out->journal, key, value);
+}
+
+/* Writes point i from the journal, if it is there: 1 if so, else 0. */
+static int reuse_point(const struct experiment *e, size_t i, struct outputs *out, long *measured)
+{
+    const struct point *p = &e->points[i];
+    struct measurement m;
+    const char *run_id = journal_reuse(out->journal, i, p, &m, add_fact, out);
+    if (!run_id)
+        return 0;
+    char key[64];
+    snprintf(key, sizeof key, "reused_point_%zu", i + 1);
+    if (provenance_set(out->prov, key, run_id) != 0)
+        out->failed_facts++;
+    if (write_samples(out, e, p, &m) == 0)
+        write_summary(out, e, p, &m);
+    measurement_free(&m);
+    out->reused++;
+    (*measured)++;
+    return 1;
 }
 
 /* Removes the staging folder and frees the provenance, so that the files
@@ -235,6 +266,8 @@ static int run_point(const struct experiment *e, size_t i, struct outputs *out, 
     const struct point *p = &e->points[i];
     char err[KERNEL_ERR_LEN] = "";
     struct measurement m;
+    if (reuse_point(e, i, out, measured))
+        return EXIT_OK;
     progress_begin(pr, e, i);
     int status = measure_point(p, &m, progress_sample, pr, err);
     if (measure_interrupted)
@@ -247,10 +280,13 @@ static int run_point(const struct experiment *e, size_t i, struct outputs *out, 
                         kernel_op_name(p->k.op), p->impl, kernel_dtype_name(p->k.dtype), p->k.n, err);
         return exit_for(status);
     }
-    p->backend->describe(&p->k, add_fact, out);
+    p->backend->describe(&p->k, add_journaled_fact, out);
     /* a failed row is remembered by its file, and its commit says why */
     if (write_samples(out, e, p, &m) == 0)
         write_summary(out, e, p, &m);
+    char jerr[KERNEL_ERR_LEN + 64];
+    if (journal_record(out->journal, i, p, &m, out->run_id, jerr, sizeof jerr) != 0)
+        fprintf(stderr, "runner: %s (a resume would measure this point again)\n", jerr);
     measurement_free(&m);
     (*measured)++;
     return EXIT_OK;
@@ -265,6 +301,15 @@ int run_experiment(const struct experiment *e, const struct run_options *o)
         fprintf(stderr, "runner: %s\n", err);
         return EXIT_OUTPUT;
     }
+    out.journal = journal_open(o->out_dir, e, out.prov, o->resume, err, sizeof err);
+    if (!out.journal) {
+        discard_outputs(&out);
+        fprintf(stderr, "runner: %s\n", err);
+        return EXIT_OUTPUT;
+    }
+    if (o->resume && !o->quiet)
+        fprintf(stderr, "%s: reusing %zu of %zu points from %s/.%s.journal\n", e->name,
+                journal_count(out.journal), e->count, o->out_dir, e->name);
     progress_init(&pr, o->quiet);
     int code = EXIT_OK;
     long measured = 0;
@@ -272,10 +317,18 @@ int run_experiment(const struct experiment *e, const struct run_options *o)
         code = run_exit_worse(code, run_point(e, i, &out, &pr, &measured));
     if (code == EXIT_INTERRUPTED) {
         discard_outputs(&out);
+        journal_close(out.journal, 0);
         fprintf(stderr, "\nrunner: interrupted; %s/%s left as it was\n", o->out_dir, e->name);
+        if (measured > 0)
+            fprintf(stderr, "runner: `runner run --resume` reuses the %ld points measured\n",
+                    measured);
         return code;
     }
-    if (close_outputs(&out, measured, err, sizeof err) != 0) {
+    if (o->resume && provenance_setf(out.prov, "points_reused", "%ld", out.reused) != 0)
+        out.failed_facts++;
+    int committed = close_outputs(&out, measured, err, sizeof err) == 0;
+    journal_close(out.journal, committed && measured == (long)e->count);
+    if (!committed) {
         fprintf(stderr, "runner: %s\n", err);
         return run_exit_worse(code, EXIT_OUTPUT);
     }

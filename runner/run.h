@@ -27,6 +27,7 @@ struct run_options {
     const char *run_id;  /* carried by every file of every set this run writes */
     int quiet;
     int wait;            /* wait for another run's lock instead of refusing */
+    int resume;          /* reuse the points journaled under the same declaration */
 };
 
 struct lock;

@@ -113,6 +113,86 @@ else
     skipped=$((skipped + 1)); echo "SKIP fault: list takes $took ms here, too short to interrupt"
 fi
 
+# Resume: points are journaled as they finish; --resume reuses those of the
+# same declaration and measures the rest; without it a run measures all.
+# started COMMAND...: starts the command, and waits until its journal holds
+# at least two points.
+journal="$tmp/resume-out/.resume.journal"
+started() {
+    "$@" 2>"$tmp/err" &
+    pid=$!
+    for _ in $(seq 300); do
+        n=$(grep -c '^P' "$journal" 2>/dev/null)
+        [ "${n:-0}" -ge 2 ] && return 0
+        sleep 0.1
+    done
+    return 1
+}
+points() { grep -c '^P' "$journal"; }
+cp tests/fault/resume.lua "$tmp/resume.lua"
+rout="$tmp/resume-out"
+started "$runner" run "$tmp/resume.lua" --out "$rout"
+kill -INT $pid; wait $pid
+expect "an interrupted sweep exits 130" [ $? -eq 130 ]
+expect "and says how to continue" grep -q "runner run --resume. reuses the [0-9]* points measured" "$tmp/err"
+expect "its journal is left beside the set" [ -s "$journal" ]
+expect "and no set" [ ! -e "$rout/resume" ]
+kept=$(points)
+first=$(awk -F'\t' '$1 == "P" && $2 == 0 { printf "%.9g", $16; exit }' "$journal")
+"$runner" run "$tmp/resume.lua" --out "$rout" --resume 2>"$tmp/err"
+expect "a resumed sweep exits 0" [ $? -eq 0 ]
+expect "it says how many it reused" grep -qx "resume: reusing $kept of 16 points from $rout/.resume.journal" "$tmp/err"
+expect "every point is in the set" [ "$(($(wc -l <"$rout/resume/summary.csv") - 1))" -eq 16 ]
+expect "the provenance counts them" grep -qx "points_reused,$kept" "$rout/resume/provenance.csv"
+expect "and names each one's run" [ "$(grep -c '^reused_point_[0-9]*,[0-9]*T[0-9]*Z-' "$rout/resume/provenance.csv")" -eq "$kept" ]
+expect "a reused point keeps its samples" [ "$(awk -F, 'NR == 2 { print $10 }' "$rout/resume/samples.csv")" = "$first" ]
+expect "a reused point keeps its facts" grep -q '^cpu_threads,' "$rout/resume/provenance.csv"
+expect "one run id in the whole set" [ "$(cut -d, -f12 "$rout/resume/samples.csv" | sort -u | grep -vc run_id)" -eq 1 ]
+expect "a complete set removes the journal" [ ! -e "$journal" ]
+
+# SIGKILL loses at most the point in flight; a torn last record is dropped.
+started "$runner" run "$tmp/resume.lua" --out "$rout" --quiet
+kill -KILL $pid; wait $pid
+kept=$(points)
+printf 'F\t3\tcpu_thr' >>"$journal"
+"$runner" run "$tmp/resume.lua" --out "$rout" --resume 2>"$tmp/err"
+expect "after SIGKILL a resume exits 0" [ $? -eq 0 ]
+expect "reusing the $kept points journaled" grep -qx "resume: reusing $kept of 16 points from $rout/.resume.journal" "$tmp/err"
+expect "the new set is whole" [ "$(($(wc -l <"$rout/resume/summary.csv") - 1))" -eq 16 ]
+
+# Another declaration (here the script's text) is never reused; nor is a
+# journal without --resume.
+started "$runner" run "$tmp/resume.lua" --out "$rout" --quiet
+kill -INT $pid; wait $pid
+echo "-- edited" >>"$tmp/resume.lua"
+"$runner" run "$tmp/resume.lua" --out "$rout" --resume --quiet 2>"$tmp/err"
+expect "an edited script's resume exits 0" [ $? -eq 0 ]
+expect "says the journal is of another declaration" grep -q "resume.journal is of another declaration or runner" "$tmp/err"
+expect "and reuses nothing" grep -qx "points_reused,0" "$rout/resume/provenance.csv"
+started "$runner" run "$tmp/resume.lua" --out "$rout" --quiet
+kill -INT $pid; wait $pid
+"$runner" run "$tmp/resume.lua" --out "$rout" --quiet 2>"$tmp/err"
+expect "without --resume a run measures every point" [ $? -eq 0 ] && ! grep -q "reus" "$rout/resume/provenance.csv"
+
+# A garbled record: the records before it are reused, the rest measured.
+started "$runner" run "$tmp/resume.lua" --out "$rout" --quiet
+kill -INT $pid; wait $pid
+awk -F'\t' 'BEGIN { OFS = "\t" } $1 == "P" && !done { $16 = "-1"; done = 1 } { print }' "$journal" >"$tmp/j" && cp "$tmp/j" "$journal"
+"$runner" run "$tmp/resume.lua" --out "$rout" --resume 2>"$tmp/err"
+expect "a garbled journal still resumes" [ $? -eq 0 ]
+expect "naming the line it stopped at" grep -q "resume.journal:[0-9]*: not a journal record; the records after it are dropped" "$tmp/err"
+expect "reusing none before it" grep -qx "resume: reusing 0 of 16 points from $rout/.resume.journal" "$tmp/err"
+
+# A failed point: the set is written without it and the journal kept, so a
+# resume measures only that point again.
+"$runner" run tests/fault/resume_failing.lua --out "$rout" --quiet 2>/dev/null
+expect "a sweep with a failing point exits 4" [ $? -eq 4 ]
+expect "keeps its journal" [ "$(grep -c '^P' "$rout/.resume-failing.journal")" -eq 2 ]
+"$runner" run tests/fault/resume_failing.lua --out "$rout" --resume 2>"$tmp/err"
+expect "its resume exits 4 again" [ $? -eq 4 ]
+expect "reusing the two good points" grep -qx "resume-failing: reusing 2 of 3 points from $rout/.resume-failing.journal" "$tmp/err"
+expect "and measuring only the failing one" [ "$(grep -c 'n=200000: FAILED' "$tmp/err")" -eq 1 ] && ! grep -q 'n=64' "$tmp/err"
+
 # The caps: memory and points; each over its cap is a script error naming both.
 "$runner" run tests/fault/table_bomb.lua --dry-run --script-memory 64M 2>"$tmp/err"
 expect "a table bomb is a script error" [ $? -eq 2 ]
