@@ -357,7 +357,9 @@ end
 local function range(a, b, step)
   local where = position(2)
   step = step or 1
-  for i, v in ipairs({ a, b, step }) do
+  local args = { a, b, step }
+  for i = 1, 3 do -- not ipairs: a missing argument is nil
+    local v = args[i]
     if math.type(v) ~= "integer" then
       fail(where, "range: argument %d must be an integer, got %s", i, describe(v))
     end

@@ -21,10 +21,22 @@ static void on_signal(int sig)
         (void)ignored;
         _exit(INTERRUPT_EXIT);
     }
+    interrupt_request(sig);
+}
+
+void interrupt_request(int sig)
+{
     if (!first_signal)
         first_signal = sig;
     measure_interrupted = 1;
     kernel_interrupted = 1;
+}
+
+void interrupt_reset(void)
+{
+    first_signal = 0;
+    measure_interrupted = 0;
+    kernel_interrupted = 0;
 }
 
 void interrupt_install(void)

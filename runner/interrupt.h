@@ -12,5 +12,10 @@
 void interrupt_install(void);
 /* The first signal received, or 0 if none has come. */
 int interrupt_pending(void);
+/* Acts as a first signal sig would, but never exits; async-signal-safe
+ * (a fuzz target's SIGALRM handler stops a script that runs too long). */
+void interrupt_request(int sig);
+/* Forgets the signal received (between the inputs of a fuzz target). */
+void interrupt_reset(void);
 
 #endif

@@ -256,13 +256,18 @@ static int l_open_native(lua_State *L)
     return 1;
 }
 
-/* Pushes require("report").main. Returns 0 or -1 with the reason in err. */
-static int push_main(lua_State *L, char *err, size_t errlen)
+void report_preload(lua_State *L)
 {
     luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
     lua_pushcfunction(L, l_open_native);
     lua_setfield(L, -2, "report.native");
     lua_pop(L, 1);
+}
+
+/* Pushes require("report").main. Returns 0 or -1 with the reason in err. */
+static int push_main(lua_State *L, char *err, size_t errlen)
+{
+    report_preload(L);
     lua_getglobal(L, "require");
     lua_pushliteral(L, "report");
     if (script_call(L, 1, 1, err, errlen) != 0)

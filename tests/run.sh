@@ -92,6 +92,9 @@ else
     failed=$((failed + 1))
 fi
 
+echo "fuzzing (make fuzz: libFuzzer with ASan and UBSan, in build-fuzz; FUZZ_SECONDS each):"
+run_part fuzz make --no-print-directory -s fuzz
+
 echo "README examples (tests/readme.sh):"
 run_part readme tests/readme.sh "$BUILD/runner"
 
