@@ -86,7 +86,7 @@ static int cmd_list(int argc, char **argv)
         char reason[KERNEL_ERR_LEN] = "";
         int ok = all[i]->available(reason);
         if (interrupt_pending()) /* its answer would be "interrupted" */
-            return EXIT_INTERRUPTED;
+            return fprintf(stderr, "\nrunner: interrupted\n"), EXIT_INTERRUPTED;
         printf("%-10s %-10s ", all[i]->name, ok ? "yes" : "no");
         print_impls(all[i]);
         printf("\n%-21s %s\n", "", ok ? all[i]->summary : reason);
