@@ -143,7 +143,7 @@ unit: $(UNIT_BIN) $(BUILD)/tests/failat.so
 # bounded time (FUZZ_SECONDS each) by tests/fuzz/run.sh.
 FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN = $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
-FUZZ_SECONDS ?= 45
+FUZZ_SECONDS ?= 30
 
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB)
 	@mkdir -p $(dir $@)

@@ -1,7 +1,7 @@
 #!/bin/sh
 # run.sh BUILD: the fuzz targets of BUILD/fuzz/ (make fuzz). Each first runs
 # every regression case in tests/fuzz/crashes/<target>/ (inputs that once
-# crashed it: each must now pass), then fuzzes for FUZZ_SECONDS (default 45)
+# crashed it: each must now pass), then fuzzes for FUZZ_SECONDS (default 30)
 # from its seed corpus, tests/fuzz/corpus/<target>/, growing a scratch copy
 # of it. A crash found is copied into tests/fuzz/crashes/<target>/, to be
 # fixed and committed as a regression case, and fails the run.
@@ -9,13 +9,13 @@ set -u
 export LC_ALL=C
 build=${1:-build-fuzz}
 cd "$(dirname "$0")/../.."
-seconds=${FUZZ_SECONDS:-45}
+seconds=${FUZZ_SECONDS:-30}
 tmp=${FLOPBENCH_TEST_TMP:-/tmp}/fuzz.$$
 mkdir -p "$tmp"
 trap 'rm -rf "$tmp"' EXIT
 export ASAN_OPTIONS=detect_leaks=1:protect_shadow_gap=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 passed=0 failed=0 skipped=0
-for target in script results; do
+for target in script results journal; do
     bin=$build/fuzz/fuzz_$target
     if [ ! -x "$bin" ]; then
         failed=$((failed + 1)); echo "FAIL fuzz: no $bin (make fuzz builds it)"; continue
