@@ -14,6 +14,8 @@ ARCH    ?= x86-64-v3
 # CUDA=0 builds without the GPU backends (they then list as not built).
 CUDA    ?= $(if $(shell command -v $(NVCC) 2>/dev/null),1,0)
 SAN     ?= 0
+# FUZZ=1 (with CC=clang) instruments the code for libFuzzer: `make fuzz`.
+FUZZ    ?= 0
 
 V ?= 0
 ifeq ($(V),0)
@@ -43,6 +45,10 @@ CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 KERNEL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDFLAGS += -fsanitize=address,undefined
 endif
+ifeq ($(FUZZ),1)
+CFLAGS  += -fsanitize=fuzzer-no-link
+KERNEL_CFLAGS += -fsanitize=fuzzer-no-link
+endif
 
 # Lua, libcsv and libmd are linked statically so that build/runner runs on a
 # GPU host that has none of them; OpenBLAS and cuBLAS come from the host.
@@ -68,7 +74,7 @@ LIB     = $(BUILD)/libflopbench.a
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps test unit bench bench-gpu bench-frameworks paper clean
+.PHONY: all deps test unit fuzz fuzz-targets bench bench-gpu bench-frameworks paper clean
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/runner
@@ -132,6 +138,23 @@ $(BUILD)/tests/failat.so: tests/e2e/failat.c
 
 unit: $(UNIT_BIN) $(BUILD)/tests/failat.so
 
+# Fuzzing: the targets of tests/fuzz/, built by clang with libFuzzer, ASan
+# and UBSan in build-fuzz/, then run on their regression cases and for a
+# bounded time (FUZZ_SECONDS each) by tests/fuzz/run.sh.
+FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN = $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+FUZZ_SECONDS ?= 30
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(call say,CC,$<)$(CC) $(CPPFLAGS) $(CFLAGS) -fsanitize=fuzzer -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS)
+
+fuzz-targets: $(FUZZ_BIN)
+
+fuzz:
+	$(Q)$(MAKE) --no-print-directory CC=clang CUDA=0 SAN=1 FUZZ=1 BUILD=build-fuzz fuzz-targets
+	$(Q)FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh build-fuzz
+
 test:
 	$(Q)tools/deps.sh all
 	$(Q)$(MAKE) --no-print-directory all unit
@@ -147,7 +170,7 @@ bench-frameworks: all
 	$(Q)tools/bench.sh frameworks
 
 clean:
-	rm -rf build build-san build-nocuda
+	rm -rf build build-san build-nocuda build-fuzz
 
 -include $(LIB_OBJ:.o=.d) $(BUILD)/obj/runner/main.d
 -include reports/paper.mk

@@ -27,6 +27,7 @@ enum kernel_status {
     KERNEL_NO_MEMORY,   /* the point does not fit, or an allocation failed */
     KERNEL_WRONG,       /* the output did not match the float64 reference */
     KERNEL_UNAVAILABLE, /* the backend cannot run on this host */
+    KERNEL_INTERRUPTED, /* kernel_interrupted stopped a batch: its time is no measurement */
 };
 
 /* One point to measure: everything a backend needs to set it up and run it. */
@@ -44,7 +45,7 @@ struct kernel_point {
 
 /* What verifying one call found. */
 struct kernel_check {
-    double rel_err;    /* ||out - ref||_2 / ||ref||_2, against a float64 reference */
+    double rel_err;    /* max over outputs of |out - ref| / (sum of |terms|), against float64 */
     double tolerance;  /* the largest rel_err accepted for this dtype and n */
     long unwritten;    /* output elements still holding the poison value */
 };
@@ -95,7 +96,10 @@ struct kernel_backend {
      * Returns KERNEL_WRONG (with the figures in check) if it does not match. */
     int (*verify)(void *state, struct kernel_check *check, char *err);
     /* Runs `iterations` calls back to back and stores the elapsed seconds of
-     * the whole batch (GPU: CUDA events around it; CPU: a monotonic clock). */
+     * the whole batch (GPU: CUDA events around it; CPU: a monotonic clock).
+     * Checks kernel_interrupted as it goes (between calls, or chunks of a
+     * GPU batch) and, once it is set, returns KERNEL_INTERRUPTED within
+     * about a second, the batch cut short and its time not stored. */
     int (*run)(void *state, long iterations, double *seconds, char *err);
     void (*teardown)(void *state);
     /* Reports facts about the host and libraries (GPU name, versions, ...). */
@@ -104,8 +108,9 @@ struct kernel_backend {
     int worker;                        /* 1: a framework's worker process runs it (peers/) */
 };
 
-/* Set (by the runner's SIGINT/SIGTERM handler) to make a backend waiting on
- * something outside the process, such as a worker, give up at once. */
+/* Set (by the runner's SIGINT/SIGTERM/SIGHUP handler) to make a backend
+ * stop a batch, or give up waiting on something outside the process, such
+ * as a worker, at once. */
 extern volatile sig_atomic_t kernel_interrupted;
 
 /* The registry: every backend compiled into this binary, in a fixed order. */

@@ -2,6 +2,7 @@
  * float64 reference, and its kernels in a backend's impl rows. */
 #include "ops.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -9,28 +10,30 @@
 #include "reference.h"
 
 static void matvec_reference(const struct kernel_point *p, const void *a, const void *x,
-                             const void *y, double *ref)
+                             const void *y, double *ref, double *cond)
 {
     (void)y;
-    reference_matvec(p->dtype, p->n, a, x, ref);
+    reference_matvec(p->dtype, p->n, a, x, ref, cond);
 }
 
 static void outer_sum_reference(const struct kernel_point *p, const void *a, const void *x,
-                                const void *y, double *ref)
+                                const void *y, double *ref, double *cond)
 {
     (void)a;
-    reference_outer_sum(p->dtype, p->n, p->axis, x, y, ref);
+    reference_outer_sum(p->dtype, p->n, p->axis, x, y, ref, cond);
 }
 
 /* axpy: out = 2 x + y, element by element (a test-only op). */
 static void axpy_reference(const struct kernel_point *p, const void *a, const void *x,
-                           const void *y, double *ref)
+                           const void *y, double *ref, double *cond)
 {
     (void)a;
-    for (long i = 0; i < p->n; i++)
-        ref[i] = p->dtype == DTYPE_F64
-                     ? 2.0 * ((const double *)x)[i] + ((const double *)y)[i]
-                     : 2.0 * (double)((const float *)x)[i] + (double)((const float *)y)[i];
+    for (long i = 0; i < p->n; i++) {
+        double xi = p->dtype == DTYPE_F64 ? ((const double *)x)[i] : (double)((const float *)x)[i];
+        double yi = p->dtype == DTYPE_F64 ? ((const double *)y)[i] : (double)((const float *)y)[i];
+        ref[i] = 2.0 * xi + yi;
+        cond[i] = 2.0 * fabs(xi) + fabs(yi);
+    }
 }
 
 #define N EXTENT_N
@@ -44,19 +47,19 @@ static const struct kernel_op_def ops[] = {
       .style = { { "copy", "#555555", 1, 0, 6 } } },
     { .name = "matvec", .summary = "an n x n matrix times a vector", .flops_n2 = 2, .flops_n = -1,
       .extent = { [BUFFER_A] = N2, [BUFFER_X] = N, [BUFFER_OUT] = N },
-      .reference = matvec_reference,
+      .reference = matvec_reference, .terms_n = 1,
       .style = { { "matvec", "#0072B2", 7, 0, 1 } } },
     { .name = "outer_sum", .summary = "the outer product of two vectors, summed along axis",
       .axis = 1, .ratio_to = "matvec", .flops_n2 = 2, .flops_n = -1,
       .extent = { [BUFFER_X] = N, [BUFFER_Y] = N, [BUFFER_OUT] = N, [BUFFER_PRODUCT] = N2 },
-      .reference = outer_sum_reference,
+      .reference = outer_sum_reference, .terms_n = 1,
       .style = { { "outer, columns (axis 0)", "#E69F00", 5, 0, 3 },
                  { "outer, rows (axis 1)", "#D55E00", 9, 0, 2 } },
       .fused_style = { { "fused, columns (axis 0)", "#009E73", 4, 2, 5 },
                        { "fused, rows (axis 1)", "#009E73", 8, 4, 4 } } },
     { .name = "axpy", .summary = "out = 2 x + y (a test-only op)", .test = 1, .flops_n = 2,
       .extent = { [BUFFER_X] = N, [BUFFER_Y] = N, [BUFFER_OUT] = N },
-      .reference = axpy_reference,
+      .reference = axpy_reference, .terms_1 = 2,
       .style = { { "axpy", "#CC79A7", 6, 0, 7 } } },
 };
 
@@ -127,7 +130,7 @@ double kernel_bytes(const struct kernel_point *p, enum kernel_traffic t)
 double kernel_reference_elements(const struct kernel_point *p)
 {
     const struct kernel_op_def *op = kernel_op(p->op);
-    return op && op->reference ? kernel_buffer_elements(p, BUFFER_OUT) : 0.0;
+    return op && op->reference ? 2.0 * kernel_buffer_elements(p, BUFFER_OUT) : 0.0;
 }
 
 int kernel_op_check(const struct kernel_point *p, const void *a, const void *x, const void *y,
@@ -141,6 +144,8 @@ int kernel_op_check(const struct kernel_point *p, const void *a, const void *x, 
     }
     if (!op->reference)
         return reference_compare_copy(p->dtype, count, out, a, check, err);
-    op->reference(p, a, x, y, ref);
-    return reference_compare(p->dtype, count, out, ref, check, err);
+    double *cond = ref + count;
+    long terms = (long)(op->terms_n * (double)p->n + op->terms_1);
+    op->reference(p, a, x, y, ref, cond);
+    return reference_compare(p->dtype, terms, count, out, ref, cond, check, err);
 }

@@ -29,9 +29,10 @@ enum kernel_extent { EXTENT_NONE, EXTENT_N, EXTENT_N2 };
 enum kernel_buffer { BUFFER_A, BUFFER_X, BUFFER_Y, BUFFER_OUT, BUFFER_PRODUCT, BUFFER_COUNT };
 
 /* The float64 reference of one call of p from its typed inputs (NULL where
- * the op has no such buffer), into ref (the output's elements). */
+ * the op has no such buffer), into ref (the output's elements), and each
+ * element's condition, the sum of its terms' magnitudes, into cond. */
 typedef void (*kernel_reference_fn)(const struct kernel_point *p, const void *a, const void *x,
-                                    const void *y, double *ref);
+                                    const void *y, double *ref, double *cond);
 
 /* How the report draws a series: its legend label, colour, gnuplot point
  * type and dash type (0: solid), and its rank in a legend. */
@@ -52,6 +53,7 @@ struct kernel_op_def {
     double flops_n2, flops_n;                /* one call: flops_n2 n^2 + flops_n n */
     enum kernel_extent extent[BUFFER_COUNT]; /* by enum kernel_buffer */
     kernel_reference_fn reference;           /* NULL: out must equal a, bit for bit */
+    double terms_n, terms_1;                 /* an output element sums terms_n n + terms_1 terms */
     struct kernel_style style[2];            /* by axis ([0] without one), materialised */
     struct kernel_style fused_style[2];      /* by axis, fused (ops with a product) */
 };
@@ -76,7 +78,8 @@ double kernel_flops(const struct kernel_point *p);
 /* The fewest bytes one call must move: every input read once and the output
  * written once, plus the product written and read by a materialised impl. */
 double kernel_bytes(const struct kernel_point *p, enum kernel_traffic t);
-/* Elements of the float64 reference a check needs (0: compared with a). */
+/* Elements of the float64 reference a check needs, the sums and their
+ * conditions (0: compared with a). */
 double kernel_reference_elements(const struct kernel_point *p);
 /* Compares out (the output of one call, in p's dtype) with the op's float64
  * reference, computed into ref (kernel_reference_elements of them), or with

@@ -15,29 +15,35 @@ static uint64_t splitmix64(uint64_t x)
 struct fill {
     void *buf;
     enum kernel_dtype dtype;
-    uint64_t base;
+    uint64_t base, first;
 };
 
-/* Fills elements [begin, end): element i depends on (base, i) alone, so any
- * split over threads gives the same array. */
+/* Fills elements [begin, end): element i depends on (base, first + i)
+ * alone, so any split over threads gives the same array. A value is
+ * 0.5 + (52 or 23 random bits) * 2^-53 or 2^-24 (exact in its dtype), its
+ * sign from the lowest bit. */
 static void fill_range(void *ctx, long begin, long end)
 {
     const struct fill *f = ctx;
-    const double scale = 1.0 / 9007199254740992.0; /* 2^-53 */
-    if (f->dtype == DTYPE_F64) {
-        double *d = f->buf;
-        for (long i = begin; i < end; i++)
-            d[i] = (double)(splitmix64(f->base + (uint64_t)i) >> 11) * scale;
-    } else {
-        float *v = f->buf;
-        for (long i = begin; i < end; i++)
-            v[i] = (float)((double)(splitmix64(f->base + (uint64_t)i) >> 40) * (1.0 / 16777216.0));
+    for (long i = begin; i < end; i++) {
+        uint64_t r = splitmix64(f->base + f->first + (uint64_t)i);
+        double sign = (r & 1) ? -1.0 : 1.0;
+        if (f->dtype == DTYPE_F64)
+            ((double *)f->buf)[i] = sign * (0.5 + (double)(r >> 12) * 0x1p-53);
+        else
+            ((float *)f->buf)[i] = (float)(sign * (0.5 + (double)(r >> 41) * 0x1p-24));
     }
 }
 
 void random_fill(void *buf, enum kernel_dtype dtype, size_t count, uint64_t seed,
                  enum random_stream stream)
 {
-    struct fill f = { buf, dtype, splitmix64(seed ^ splitmix64((uint64_t)stream)) };
+    random_fill_from(buf, dtype, 0, count, seed, stream);
+}
+
+void random_fill_from(void *buf, enum kernel_dtype dtype, size_t first, size_t count, uint64_t seed,
+                      enum random_stream stream)
+{
+    struct fill f = { buf, dtype, splitmix64(seed ^ splitmix64((uint64_t)stream)), first };
     parallel_for((long)count, 1L << 16, 0, fill_range, &f);
 }

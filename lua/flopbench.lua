@@ -260,7 +260,37 @@ local function finish_sampling(where, exp, s)
   if s.iterations == "auto" then s.iterations = 0 end
 end
 
-local function expand(where, decl)
+-- How many points the lists make: every product is counted before any
+-- is built, so a declaration over the cap costs no memory.
+local function count_points(where, exp, decl, lists)
+  local per_row = #lists.n
+  for _, field in ipairs(sampling_order) do
+    if lists[field] then per_row = per_row * #lists[field] end
+  end
+  local count = 0
+  for _, backend in ipairs(lists.backend) do
+    for _, op in ipairs(lists.op) do
+      if backend_info(backend).ops[op] then
+        local axes = op == "outer_sum" and lists.axis and #lists.axis or 1
+        count = count + #lists.dtype * axes * per_row
+          * #impls_for(where, exp, decl, lists.backend, backend, op)
+      end
+    end
+  end
+  return count
+end
+
+-- Adds an experiment's points to the script's account; over the cap
+-- (runner run --max-points) is an error naming the cap.
+local function charge_points(where, exp, count, budget)
+  budget.used = budget.used + count
+  if budget.used > budget.max then
+    fail(where, "experiment '%s': %.0f points, which brings the script to %.0f, over the cap of %d points a script may declare (runner run --max-points N)",
+         exp, count, budget.used, budget.max)
+  end
+end
+
+local function expand(where, decl, budget)
   local exp = decl.name
   local lists = {}
   for field in pairs(point_fields) do lists[field] = field_values(where, exp, decl, field) end
@@ -268,6 +298,7 @@ local function expand(where, decl)
     if not lists[field] then fail(where, "experiment '%s': missing field '%s'", exp, field) end
   end
   check_impl_table(where, exp, decl)
+  charge_points(where, exp, count_points(where, exp, decl, lists), budget)
   local sampling = product(lists, sampling_order)
   local points = {}
   for _, backend in ipairs(lists.backend) do
@@ -307,13 +338,36 @@ local function expand(where, decl)
   return points
 end
 
+-- Refuses a declaration that is not plain data: a table with a metatable
+-- (whose __pairs or __index could hide or invent a field) or a table that
+-- contains itself. `path` names the value ("experiment 'x': field 'n'");
+-- `open` holds the tables on the way down to v (depth of them). Shared
+-- tables are fine.
+local function check_plain(where, path, v, open, depth)
+  if type(v) ~= "table" then return end
+  depth = (depth or 0) + 1
+  if depth > 32 then fail(where, "%s is nested more than 32 tables deep", path) end
+  if debug.getmetatable(v) ~= nil then
+    fail(where, "%s has a metatable: a declaration is plain data (strings, numbers, booleans and tables of them)", path)
+  end
+  if open[v] then fail(where, "%s contains itself (a cyclic table)", path) end
+  open[v] = true
+  for k, x in next, v do
+    check_plain(where, path, k, open, depth)
+    check_plain(where, path, x, open, depth)
+  end
+  open[v] = nil
+end
+
 ---------------------------------------------------------------------------
 -- The functions a script sees.
 
 local function range(a, b, step)
   local where = position(2)
   step = step or 1
-  for i, v in ipairs({ a, b, step }) do
+  local args = { a, b, step }
+  for i = 1, 3 do -- not ipairs: a missing argument is nil
+    local v = args[i]
     if math.type(v) ~= "integer" then
       fail(where, "range: argument %d must be an integer, got %s", i, describe(v))
     end
@@ -376,6 +430,9 @@ local function sandbox_env(profile, declared)
     if type(decl) ~= "table" then
       fail(where, "experiment: expects a table, got %s", describe(decl))
     end
+    if debug.getmetatable(decl) ~= nil then
+      fail(where, "experiment: the declaration has a metatable: a declaration is plain data (strings, numbers, booleans and tables of them)")
+    end
     if type(decl.name) ~= "string" then
       fail(where, "experiment: field 'name' must be a string, got %s", describe(decl.name))
     end
@@ -388,11 +445,12 @@ local function sandbox_env(profile, declared)
     if #decl.name > 128 then
       fail(where, "experiment: name '%s...' is %d characters long, at most 128", decl.name:sub(1, 16), #decl.name)
     end
-    for k in pairs(decl) do
+    for k in next, decl do
       if type(k) ~= "string" or not (point_fields[k] or experiment_fields[k]) then
         fail(where, "experiment '%s': unknown field '%s' (valid fields: %s)", decl.name, tostring(k),
              valid_field_names())
       end
+      check_plain(where, string.format("experiment '%s': field '%s'", decl.name, k), decl[k], { [decl] = true })
     end
     if decl.optional ~= nil and type(decl.optional) ~= "boolean" then
       fail(where, "experiment '%s': field 'optional' must be a boolean, got %s", decl.name, describe(decl.optional))
@@ -405,12 +463,13 @@ local function sandbox_env(profile, declared)
     local e = { name = decl.name, optional = decl.optional or false, params = serialize(decl),
                 seed = serialize(decl.seed or point_fields.seed[3]),
                 line = tonumber(where:match(":(%d+): $")) or 0, decl = decl }
-    e.points = expand(where, decl)
+    e.points = expand(where, decl, declared.budget)
     declared.experiments[#declared.experiments + 1] = e
   end
   env.claim = function(c)
     local where = position(2)
     if type(c) ~= "table" then fail(where, "claim: expects a table, got %s", describe(c)) end
+    check_plain(where, "claim", c, {})
     for _, k in ipairs({ "id", "text" }) do
       if type(c[k]) ~= "string" then
         fail(where, "claim: field '%s' must be a string, got %s", k, describe(c[k]))
@@ -424,9 +483,11 @@ end
 
 -- Runs the script at path (without measuring anything) and returns what it
 -- declares: { path, experiments = { {name, line, params, optional, decl,
--- points}... }, claims = { {id, text, line, ...}... } }.
-function M.declare_file(path, profile)
-  local declared = { path = path, experiments = {}, claims = {} }
+-- points}... }, claims = { {id, text, line, ...}... } }. Its experiments
+-- may declare at most max_points points (default registry.max_points).
+function M.declare_file(path, profile, max_points)
+  local declared = { path = path, experiments = {}, claims = {},
+                     budget = { used = 0, max = max_points or registry.max_points } }
   sandbox.run(path, sandbox_env(profile or "full", declared))
   for _, c in ipairs(declared.claims) do c.script = path end
   return declared

@@ -34,6 +34,20 @@ end
 -- The string metatable: getmetatable("") gives false, not the library.
 getmetatable("").__metatable = false
 
+-- pcall for scripts: it catches their errors, but never an interrupt or
+-- a refused allocation (the runner's memory cap), which end the script.
+local function is_fatal(e)
+  return e == "not enough memory" or (type(e) == "table" and rawget(e, "flopbench_interrupted"))
+end
+
+local function script_pcall(f, ...)
+  local function pass(ok, ...)
+    if not ok and is_fatal((...)) then error((...), 0) end
+    return ok, ...
+  end
+  return pass(pcall(f, ...))
+end
+
 local function copy(lib)
   local t = {}
   for k, v in pairs(lib) do t[k] = v end
@@ -46,7 +60,7 @@ local function base()
   return {
     assert = assert, error = error, ipairs = ipairs, pairs = pairs, next = next,
     select = select, tonumber = tonumber, tostring = tostring, type = type,
-    pcall = pcall, rawequal = rawequal, rawlen = rawlen, setmetatable = setmetatable,
+    pcall = script_pcall, rawequal = rawequal, rawlen = rawlen, setmetatable = setmetatable,
     getmetatable = getmetatable, unpack = table.unpack,
     math = copy(math), string = copy(string), table = copy(table), utf8 = copy(utf8),
   }

@@ -1,13 +1,16 @@
 /* main.c: the command line. The only place that exits. */
 #define _POSIX_C_SOURCE 200809L
 #include <lua.h>
-#include <signal.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "devices.h"
 #include "experiment.h"
+#include "interrupt.h"
 #include "measure.h"
 #include "merge.h"
 #include "provenance.h"
@@ -22,6 +25,7 @@ extern const char flopbench_commit[];
 static const char usage[] =
     "usage: runner run SCRIPT.lua... [--out DIR] [--profile NAME] [--quiet] [--dry-run] [--wait]\n"
     "                  [--shard K/N | --devices 0,1,...|all] [--costs DIR]\n"
+    "                  [--resume] [--script-memory SIZE] [--max-points N]\n"
     "       runner merge DIR/<experiment>... [--quiet] [--wait]\n"
     "       runner list [BACKEND]\n"
     "       runner report SPEC.lua [options] SCRIPT.lua...\n"
@@ -42,6 +46,12 @@ static const char usage[] =
     "         --costs DIR     balance the shards by the times in DIR/<name>/summary.csv\n"
     "         --devices LIST  one shard a GPU, each pinned with CUDA_VISIBLE_DEVICES,\n"
     "                         merged at the end (all: every GPU of this host)\n"
+    "         --resume        continue an interrupted or failed run: reuse the points it\n"
+    "                         journaled (DIR/.<name>.journal) under the same declaration\n"
+    "                         and runner, and measure only the others\n"
+    "         --script-memory SIZE  memory a script's Lua state may hold, in bytes or with\n"
+    "                         K, M or G (default 1G)\n"
+    "         --max-points N  points a script may declare, in all (default 100000)\n"
     "merge    joins the shards DIR/<name>/shard-K-of-N/ into DIR/<name>'s three files;\n"
     "         refuses, naming them, missing or incomplete shards (exit 4) and shards of\n"
     "         other declarations, runners or splits (exit 5)\n"
@@ -54,14 +64,8 @@ static const char usage[] =
     "\n"
     "exit codes: 0 ok, 1 a result was wrong, 2 usage or script error, 3 a backend is\n"
     "unavailable, 4 a point could not run, 5 results could not be written (or another run\n"
-    "is writing one of the experiments), 130 interrupted\n";
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    measure_interrupted = 1;
-    kernel_interrupted = 1;
-}
+    "is writing one of the experiments), 130 interrupted (SIGINT, SIGTERM or SIGHUP; a second\n"
+    "one exits at once)\n";
 
 /* "copy: memcpy; matvec: loop; ...": the ops b serves (test ops left out). */
 static void print_impls(const struct kernel_backend *b)
@@ -96,6 +100,8 @@ static int cmd_list(int argc, char **argv)
     for (int i = 0; all[i]; i++) {
         char reason[KERNEL_ERR_LEN] = "";
         int ok = all[i]->available(reason);
+        if (interrupt_pending()) /* its answer would be "interrupted" */
+            return fprintf(stderr, "\nrunner: interrupted\n"), EXIT_INTERRUPTED;
         printf("%-10s %-10s ", all[i]->name, ok ? "yes" : "no");
         print_impls(all[i]);
         printf("\n%-21s %s\n", "", ok ? all[i]->summary : reason);
@@ -160,14 +166,48 @@ struct run_args {
     const char **scripts;
     int nscripts;
     int dry_run;
+    struct script_limits limits;
     struct run_options opt;
     struct shard_spec shard;
     const char *devices; /* --devices, as given */
 };
 
+/* Parses SIZE (digits, then K, M or G: binary multiples) into *bytes,
+ * from 1 MiB to 1 TiB. Returns 0 or -1. */
+static int parse_size(const char *text, size_t *bytes)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(text, &end, 10);
+    int shift = 0;
+    if (end == text || errno || text[0] == '-')
+        return -1;
+    if (*end && end[1] == '\0')
+        shift = *end == 'K' ? 10 : *end == 'M' ? 20 : *end == 'G' ? 30 : -1;
+    else if (*end)
+        shift = -1;
+    if (shift < 0 || v > (1ULL << 40) >> shift || v << shift < (1ULL << 20))
+        return -1;
+    *bytes = (size_t)(v << shift);
+    return 0;
+}
+
+/* Parses N, a whole number from 1 to 10^9. Returns 0 or -1. */
+static int parse_count(const char *text, long *n)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(text, &end, 10);
+    if (end == text || *end || errno || v < 1 || v > 1000000000L)
+        return -1;
+    *n = v;
+    return 0;
+}
+
 static int parse_run(int argc, char **argv, struct run_args *a)
 {
     a->opt.profile = "full";
+    a->limits = (struct script_limits){ SCRIPT_DEFAULT_MEMORY, SCRIPT_DEFAULT_MAX_POINTS };
     for (int i = 2; i < argc; i++) {
         if (strcmp(argv[i], "--out") == 0 && i + 1 < argc)
             a->opt.out_dir = argv[++i];
@@ -188,6 +228,17 @@ static int parse_run(int argc, char **argv, struct run_args *a)
             a->shard.costs_dir = argv[++i];
         else if (strcmp(argv[i], "--devices") == 0 && i + 1 < argc)
             a->devices = argv[++i];
+        else if (strcmp(argv[i], "--resume") == 0)
+            a->opt.resume = 1;
+        else if (strcmp(argv[i], "--script-memory") == 0 && i + 1 < argc) {
+            if (parse_size(argv[++i], &a->limits.memory) != 0)
+                return fprintf(stderr, "runner: --script-memory needs a size from 1M to 1024G, such "
+                                       "as 512M or 2G, not '%s'\n", argv[i]), -1;
+        } else if (strcmp(argv[i], "--max-points") == 0 && i + 1 < argc) {
+            if (parse_count(argv[++i], &a->limits.max_points) != 0)
+                return fprintf(stderr, "runner: --max-points needs a whole number from 1 to "
+                                       "1000000000, not '%s'\n", argv[i]), -1;
+        }
         else if (argv[i][0] == '-')
             return fprintf(stderr, "runner: unknown or incomplete option '%s'\n%s", argv[i], usage), -1;
         else
@@ -225,7 +276,11 @@ static int load_all(struct run_args *a, struct experiment_list *lists)
 {
     for (int i = 0; i < a->nscripts; i++) {
         char err[2048];
-        if (script_load_experiments(a->scripts[i], a->opt.profile, &lists[i], err, sizeof err)) {
+        if (script_load_experiments(a->scripts[i], a->opt.profile, &a->limits, &lists[i], err,
+                                    sizeof err)) {
+            if (interrupt_pending())
+                return fprintf(stderr, "runner: interrupted while reading %s\n", a->scripts[i]),
+                       EXIT_INTERRUPTED;
             fprintf(stderr, "%s\n", err);
             return EXIT_USAGE;
         }
@@ -310,32 +365,25 @@ static int cmd_run(int argc, char **argv)
     for (int i = 0; a.dry_run && code == EXIT_OK && i < a.nscripts; i++)
         for (size_t j = 0; j < lists[i].count; j++)
             print_points(&lists[i].items[j]);
+    struct stat st;
+    int out_existed = stat(a.opt.out_dir, &st) == 0;
     if (!a.dry_run && code == EXIT_OK)
         code = d.count > 1 ? devices_run(&d, a.scripts, a.nscripts, &a.opt, a.shard.costs_dir, lists,
                                          a.nscripts)
                            : measure_all(lists, a.nscripts, &a.opt);
     devices_free(&d);
+    if (!out_existed)
+        rmdir(a.opt.out_dir); /* the folder this run made, if it stayed empty */
     for (int i = 0; i < a.nscripts; i++)
         experiment_list_free(&lists[i]);
     free(lists);
     return code;
 }
 
-int main(int argc, char **argv)
+/* Runs the command argv[1]; returns its exit code. */
+static int dispatch(int argc, char **argv)
 {
-    if (argc < 2)
-        return fputs(usage, stderr), EXIT_USAGE;
     const char *cmd = argv[1];
-    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0)
-        return fputs(usage, stdout), EXIT_OK;
-    if (strcmp(cmd, "--version") == 0) {
-        printf("flopbench runner %s (%s, CUDA backends %s)\n", flopbench_commit, LUA_RELEASE,
-               FLOPBENCH_CUDA ? "built" : "not built");
-        return EXIT_OK;
-    }
-    struct sigaction sa = { .sa_handler = on_signal };
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
     if (strcmp(cmd, "run") == 0)
         return cmd_run(argc, argv);
     if (strcmp(cmd, "merge") == 0)
@@ -351,4 +399,26 @@ int main(int argc, char **argv)
     }
     fprintf(stderr, "runner: unknown command '%s'\n%s", cmd, usage);
     return EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return fputs(usage, stderr), EXIT_USAGE;
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0)
+        return fputs(usage, stdout), EXIT_OK;
+    if (strcmp(cmd, "--version") == 0) {
+        printf("flopbench runner %s (%s, CUDA backends %s)\n", flopbench_commit, LUA_RELEASE,
+               FLOPBENCH_CUDA ? "built" : "not built");
+        return EXIT_OK;
+    }
+    interrupt_install();
+    int code = dispatch(argc, argv);
+    fflush(stdout);
+    if (!interrupt_pending())
+        return code;
+    if (code != EXIT_INTERRUPTED) /* run has said where its files stand */
+        fprintf(stderr, "\nrunner: interrupted\n");
+    return EXIT_INTERRUPTED;
 }

@@ -11,7 +11,7 @@
 
 volatile sig_atomic_t measure_interrupted = 0;
 
-#define CI_LEVEL 0.95
+#define CI_LEVEL MEASURE_CI_LEVEL
 
 /* Writes bytes as "12.3 GB" into buf. */
 static const char *human_bytes(double bytes, char *buf, size_t len)
@@ -56,6 +56,8 @@ static int calibrate(const struct point *p, void *state, long *iterations, char 
 {
     long it = 1;
     for (;;) {
+        if (measure_interrupted)
+            return snprintf(err, KERNEL_ERR_LEN, "interrupted"), KERNEL_INTERRUPTED;
         double t = 0.0;
         int status = p->backend->run(state, it, &t, err);
         if (status != KERNEL_OK)
@@ -100,7 +102,7 @@ static int take_samples(const struct point *p, void *state, struct measurement *
     double start = host_clock_seconds();
     do {
         if (measure_interrupted)
-            return snprintf(err, KERNEL_ERR_LEN, "interrupted"), KERNEL_ERROR;
+            return snprintf(err, KERNEL_ERR_LEN, "interrupted"), KERNEL_INTERRUPTED;
         double t = 0.0;
         int status = p->backend->run(state, m->iterations, &t, err);
         if (status != KERNEL_OK)
@@ -127,6 +129,8 @@ static int measure_state(const struct point *p, void *state, struct measurement 
         return status;
     for (long w = 0; w < p->sampling.warmup; w++) {
         double t;
+        if (measure_interrupted)
+            return snprintf(err, KERNEL_ERR_LEN, "interrupted"), KERNEL_INTERRUPTED;
         if ((status = p->backend->run(state, m->iterations, &t, err)) != KERNEL_OK)
             return status;
     }

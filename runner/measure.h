@@ -8,8 +8,12 @@
 #include "experiment.h"
 #include "stats.h"
 
-/* Set by the SIGINT/SIGTERM handler: stop at the next sample. */
+/* Set by the signal handler (interrupt.h): stop before the next batch (a
+ * backend also stops within its batch, kernel_interrupted). */
 extern volatile sig_atomic_t measure_interrupted;
+
+/* The coverage asked of each median's confidence interval. */
+#define MEASURE_CI_LEVEL 0.95
 
 struct measurement {
     long iterations;          /* calls per sample (resolved if "auto") */
@@ -25,7 +29,8 @@ typedef void (*measure_progress_fn)(void *ctx, const struct measurement *m);
 
 /* Measures p. Returns KERNEL_OK with m filled (free with measurement_free),
  * or another kernel_status with the reason in err (KERNEL_ERR_LEN bytes);
- * KERNEL_ERROR with err "interrupted" if measure_interrupted was set. */
+ * KERNEL_INTERRUPTED with err "interrupted" if measure_interrupted was set
+ * (a batch cut short is never a sample). */
 int measure_point(const struct point *p, struct measurement *m, measure_progress_fn progress,
                   void *ctx, char *err);
 void measurement_free(struct measurement *m);

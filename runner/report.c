@@ -256,13 +256,18 @@ static int l_open_native(lua_State *L)
     return 1;
 }
 
-/* Pushes require("report").main. Returns 0 or -1 with the reason in err. */
-static int push_main(lua_State *L, char *err, size_t errlen)
+void report_preload(lua_State *L)
 {
     luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
     lua_pushcfunction(L, l_open_native);
     lua_setfield(L, -2, "report.native");
     lua_pop(L, 1);
+}
+
+/* Pushes require("report").main. Returns 0 or -1 with the reason in err. */
+static int push_main(lua_State *L, char *err, size_t errlen)
+{
+    report_preload(L);
     lua_getglobal(L, "require");
     lua_pushliteral(L, "report");
     if (script_call(L, 1, 1, err, errlen) != 0)
@@ -284,7 +289,7 @@ int report_command(int argc, char **argv)
         return fprintf(stderr, "runner report: %s\n", err), EXIT_USAGE;
     if (push_main(L, err, sizeof err) != 0) {
         fprintf(stderr, "runner report: %s\n", err);
-        lua_close(L);
+        script_state_close(L);
         return EXIT_USAGE;
     }
     lua_createtable(L, argc > 2 ? argc - 2 : 0, 0);
@@ -297,6 +302,6 @@ int report_command(int argc, char **argv)
         fprintf(stderr, "%s\n", err);
     else
         code = lua_isinteger(L, -1) ? (int)lua_tointeger(L, -1) : EXIT_OK;
-    lua_close(L);
+    script_state_close(L);
     return code;
 }

@@ -5,4 +5,9 @@
 /* Runs `runner report ...` (argv as main's). Returns an exit code. */
 int report_command(int argc, char **argv);
 
+struct lua_State;
+/* Makes require("report.native") (the report's C functions) available in
+ * L, a state of script_state_new. */
+void report_preload(struct lua_State *L);
+
 #endif

@@ -9,6 +9,7 @@
 
 #include "csv_out.h"
 #include "devices.h"
+#include "journal.h"
 #include "lock.h"
 #include "measure.h"
 #include "progress.h"
@@ -39,6 +40,8 @@ struct outputs {
     const char *run_id;
     long samples_rows, summary_rows;
     int failed_facts; /* provenance facts lost to a lack of memory */
+    struct journal *journal;
+    long reused;      /* points taken from the journal */
 };
 
 /* Fills cols[0..KEY_COLUMNS) with text in bufs (16 fields of 64 bytes). */
@@ -115,6 +118,34 @@ static void add_fact(void *ctx, const char *key, const char *value)
     struct outputs *out = ctx;
     if (provenance_set(out->prov, key, value) != 0)
         out->failed_facts++;
+}
+
+/* add_fact, also keeping the fact for the point's journal record. */
+static void add_journaled_fact(void *ctx, const char *key, const char *value)
+{
+    struct outputs *out = ctx;
+    add_fact(ctx, key, value);
+    journal_fact(out->journal, key, value);
+}
+
+/* Writes point i from the journal, if it is there: 1 if so, else 0. */
+static int reuse_point(const struct experiment *e, size_t i, struct outputs *out, long *measured)
+{
+    const struct point *p = &e->points[i];
+    struct measurement m;
+    const char *run_id = journal_reuse(out->journal, i, p, &m, add_fact, out);
+    if (!run_id)
+        return 0;
+    char key[64];
+    snprintf(key, sizeof key, "reused_point_%zu", i + 1);
+    if (provenance_set(out->prov, key, run_id) != 0)
+        out->failed_facts++;
+    if (write_samples(out, e, p, &m) == 0)
+        write_summary(out, e, p, &m);
+    measurement_free(&m);
+    out->reused++;
+    (*measured)++;
+    return 1;
 }
 
 /* Removes the staging folder and frees the provenance, so that the files
@@ -244,6 +275,8 @@ static int run_point(const struct experiment *e, size_t i, struct outputs *out, 
     const struct point *p = &e->points[i];
     char err[KERNEL_ERR_LEN] = "";
     struct measurement m;
+    if (reuse_point(e, i, out, measured))
+        return EXIT_OK;
     progress_begin(pr, e, i);
     int status = measure_point(p, &m, progress_sample, pr, err);
     if (measure_interrupted)
@@ -256,10 +289,13 @@ static int run_point(const struct experiment *e, size_t i, struct outputs *out, 
                         kernel_op_name(p->k.op), p->impl, kernel_dtype_name(p->k.dtype), p->k.n, err);
         return exit_for(status);
     }
-    p->backend->describe(&p->k, add_fact, out);
+    p->backend->describe(&p->k, add_journaled_fact, out);
     /* a failed row is remembered by its file, and its commit says why */
     if (write_samples(out, e, p, &m) == 0)
         write_summary(out, e, p, &m);
+    char jerr[KERNEL_ERR_LEN + 64];
+    if (journal_record(out->journal, i, p, &m, out->run_id, jerr, sizeof jerr) != 0)
+        fprintf(stderr, "runner: %s (a resume would measure this point again)\n", jerr);
     measurement_free(&m);
     (*measured)++;
     return EXIT_OK;
@@ -274,6 +310,20 @@ int run_experiment(const struct experiment *e, const struct run_options *o)
         fprintf(stderr, "runner: %s\n", err);
         return EXIT_OUTPUT;
     }
+    char shard[64] = "", journal[4096];
+    if (o->shard)
+        shard_folder(o->shard, shard, sizeof shard);
+    snprintf(journal, sizeof journal, "%s/.%s%s%s.journal", o->out_dir, e->name, shard[0] ? "." : "",
+             shard);
+    out.journal = journal_open(journal, e, out.prov, o->resume, err, sizeof err);
+    if (!out.journal) {
+        discard_outputs(&out);
+        fprintf(stderr, "runner: %s\n", err);
+        return EXIT_OUTPUT;
+    }
+    if (o->resume && !o->quiet)
+        fprintf(stderr, "%s: reusing %zu of %zu points from %s\n", e->name,
+                journal_count(out.journal), e->count, journal);
     progress_init(&pr, o->quiet);
     int code = EXIT_OK;
     long measured = 0;
@@ -281,16 +331,26 @@ int run_experiment(const struct experiment *e, const struct run_options *o)
         code = run_exit_worse(code, run_point(e, i, &out, &pr, &measured));
     if (code == EXIT_INTERRUPTED) {
         discard_outputs(&out);
+        journal_close(out.journal, 0);
         fprintf(stderr, "\nrunner: interrupted; %s/%s left as it was\n", o->out_dir, e->name);
+        if (measured > 0)
+            fprintf(stderr, "runner: `runner run --resume` reuses the %ld points measured\n",
+                    measured);
         return code;
     }
-    if (close_outputs(&out, measured > 0 || o->shard, err, sizeof err) != 0) {
+    if (o->resume && provenance_setf(out.prov, "points_reused", "%ld", out.reused) != 0)
+        out.failed_facts++;
+    int committed = close_outputs(&out, measured > 0 || o->shard, err, sizeof err) == 0;
+    journal_close(out.journal, committed && measured == (long)e->count);
+    if (!committed) {
         fprintf(stderr, "runner: %s\n", err);
         return run_exit_worse(code, EXIT_OUTPUT);
     }
-    char shard[64] = "";
-    if (o->shard)
-        shard_folder(o->shard, shard, sizeof shard);
+    if (measure_interrupted) { /* during the commit, which went through */
+        fprintf(stderr, "\nrunner: interrupted; %s/%s holds the %s set, whole\n", o->out_dir,
+                e->name, measured > 0 || o->shard ? "new" : "old");
+        return EXIT_INTERRUPTED;
+    }
     if (!o->quiet && (measured > 0 || o->shard))
         fprintf(stderr, "%s: %ld of %zu points written to %s/%s/%s%s\n", e->name, measured,
                 e->count, o->out_dir, e->name, shard, shard[0] ? "/" : "");

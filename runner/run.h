@@ -28,6 +28,7 @@ struct run_options {
     int quiet;
     int wait;            /* wait for another run's lock instead of refusing */
     const struct shard_spec *shard; /* NULL, or write out_dir/<experiment>/shard-K-of-N/ */
+    int resume;          /* reuse the points journaled under the same declaration */
 };
 
 struct lock;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "interrupt.h"
 #include "kernel.h"
 #include "registry_lua.h"
 
@@ -20,6 +21,69 @@ struct lua_embedded {
     size_t length;
 };
 extern const struct lua_embedded lua_embedded[]; /* build/gen/lua_embedded.c */
+
+/* The allocator's account: the bytes a state holds, never above cap. */
+struct script_heap {
+    size_t used, cap;
+    int refused; /* an allocation was refused for the cap */
+};
+
+/* lua_Alloc that refuses to grow past the cap. A shrink always succeeds,
+ * as Lua requires (a failed shrinking realloc keeps the larger block). */
+static void *heap_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+    struct script_heap *h = ud;
+    size_t old = ptr ? osize : 0;
+    if (nsize == 0) {
+        free(ptr);
+        h->used -= old;
+        return NULL;
+    }
+    if (nsize > old && nsize - old > h->cap - h->used) {
+        h->refused = 1;
+        return NULL;
+    }
+    void *q = realloc(ptr, nsize);
+    if (!q)
+        return nsize <= old ? ptr : NULL;
+    h->used = h->used - old + nsize;
+    return q;
+}
+
+static int l_panic(lua_State *L)
+{
+    const char *msg = lua_tostring(L, -1);
+    fprintf(stderr, "runner: unprotected Lua error: %s\n", msg ? msg : "(not a string)");
+    return 0; /* Lua aborts */
+}
+
+/* Raises "interrupted" (as a validation error, with no traceback) once a
+ * signal asked the runner to stop; a count hook, so that a script that
+ * loops forever still stops within a second. */
+static void l_interrupt_hook(lua_State *L, lua_Debug *ar)
+{
+    (void)ar;
+    if (!interrupt_pending())
+        return;
+    lua_createtable(L, 0, 2);
+    lua_pushliteral(L, "interrupted");
+    lua_setfield(L, -2, "flopbench_error");
+    lua_pushboolean(L, 1);
+    lua_setfield(L, -2, "flopbench_interrupted");
+    lua_error(L);
+}
+
+/* 1 if L's allocator refused memory for its cap; its cap in *cap. */
+static int over_cap(lua_State *L, size_t *cap)
+{
+    void *ud = NULL;
+    lua_Alloc f = lua_getallocf(L, &ud);
+    const struct script_heap *h = ud;
+    if (f != heap_alloc || !h)
+        return 0;
+    *cap = h->cap;
+    return h->refused;
+}
 
 /* Message handler: a validation error ({flopbench_error = msg}) stays as it
  * is; any other error gets a traceback, as lua.c does. [-1, +1] */
@@ -43,7 +107,12 @@ int script_call(lua_State *L, int nargs, int nresults, char *err, size_t errlen)
     lua_remove(L, base);
     if (status == LUA_OK)
         return 0;
-    snprintf(err, errlen, "%s", lua_tostring(L, -1) ? lua_tostring(L, -1) : "unknown Lua error");
+    size_t cap = 0;
+    if (over_cap(L, &cap))
+        snprintf(err, errlen, "needs more than the %zu MiB of memory a script may use "
+                 "(runner run --script-memory SIZE)", cap >> 20);
+    else
+        snprintf(err, errlen, "%s", lua_tostring(L, -1) ? lua_tostring(L, -1) : "unknown Lua error");
     lua_pop(L, 1);
     return -1;
 }
@@ -85,17 +154,38 @@ static int l_open(lua_State *L)
 
 lua_State *script_state_new(char *err, size_t errlen)
 {
-    lua_State *L = luaL_newstate();
+    return script_state_open(SCRIPT_DEFAULT_MEMORY, err, errlen);
+}
+
+lua_State *script_state_open(size_t memory_cap, char *err, size_t errlen)
+{
+    struct script_heap *h = calloc(1, sizeof *h);
+    if (h)
+        h->cap = memory_cap;
+    lua_State *L = h ? lua_newstate(heap_alloc, h) : NULL;
     if (!L) {
+        free(h);
         snprintf(err, errlen, "cannot create a Lua state: out of memory");
         return NULL;
     }
+    lua_atpanic(L, l_panic);
+    lua_sethook(L, l_interrupt_hook, LUA_MASKCOUNT, 10000);
     lua_pushcfunction(L, l_open);
     if (script_call(L, 0, 0, err, errlen) != 0) {
-        lua_close(L);
+        script_state_close(L);
         return NULL;
     }
     return L;
+}
+
+void script_state_close(lua_State *L)
+{
+    if (!L)
+        return;
+    void *h = NULL;
+    lua_getallocf(L, &h);
+    lua_close(L);
+    free(h);
 }
 
 /* Reads integer field `key` of the table on top into *v: 0 if it is an
@@ -249,8 +339,10 @@ static int read_experiment(lua_State *L, const char *path, struct experiment *e,
     return 0;
 }
 
-/* Runs declare_file(path, profile) and pushes its result. [-0, +1] on success. */
-static int declare(lua_State *L, const char *path, const char *profile, char *err, size_t errlen)
+/* Runs declare_file(path, profile, max_points) and pushes its result.
+ * [-0, +1] on success. */
+static int declare(lua_State *L, const char *path, const char *profile, long max_points, char *err,
+                   size_t errlen)
 {
     lua_getglobal(L, "require");
     lua_pushliteral(L, "flopbench");
@@ -260,22 +352,30 @@ static int declare(lua_State *L, const char *path, const char *profile, char *er
     lua_remove(L, -2);
     lua_pushstring(L, path);
     lua_pushstring(L, profile);
-    return script_call(L, 2, 1, err, errlen);
+    lua_pushinteger(L, max_points);
+    return script_call(L, 3, 1, err, errlen);
 }
 
-int script_load_experiments(const char *path, const char *profile, struct experiment_list *out,
-                            char *err, size_t errlen)
+int script_load_experiments(const char *path, const char *profile, const struct script_limits *lim,
+                            struct experiment_list *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
-    lua_State *L = script_state_new(err, errlen);
+    lua_State *L = script_state_open(lim->memory, err, errlen);
     if (!L)
         return -1;
-    int status = declare(L, path, profile, err, errlen);
+    int status = declare(L, path, profile, lim->max_points, err, errlen);
+    size_t cap = 0;
+    if (status != 0 && over_cap(L, &cap))
+        snprintf(err, errlen, "%s: the script needs more than the %zu MiB of memory a script may "
+                 "use (runner run --script-memory SIZE)", path, cap >> 20);
     if (status == 0) {
         lua_getfield(L, -1, "experiments");
         size_t count = (size_t)lua_rawlen(L, -1);
         out->items = calloc(count ? count : 1, sizeof *out->items);
-        if (!out->items) {
+        if (count == 0) {
+            snprintf(err, errlen, "%s: declares no experiment", path);
+            status = -1;
+        } else if (!out->items) {
             snprintf(err, errlen, "out of memory");
             status = -1;
         }
@@ -286,7 +386,7 @@ int script_load_experiments(const char *path, const char *profile, struct experi
             lua_pop(L, 1);
         }
     }
-    lua_close(L);
+    script_state_close(L);
     if (status != 0)
         experiment_list_free(out);
     return status;

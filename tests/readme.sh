@@ -13,6 +13,9 @@ awk -v dir="$tmp" '
 ' README.md
 for f in "$tmp"/example*.lua; do
     [ -e "$f" ] || { failed=$((failed + 1)); echo "FAIL readme: no lua example found"; break; }
+    # a claim alone is checked beside an experiment (a script must declare one)
+    grep -q '^experiment' "$f" ||
+        echo 'experiment { name = "readme-stub", backend = "cpu", dtype = "f32", op = "copy", n = 1 }' >>"$f"
     if "$runner" run "$f" --dry-run --profile tiny >/dev/null 2>"$tmp/err"; then
         passed=$((passed + 1))
     else

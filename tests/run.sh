@@ -88,6 +88,9 @@ run_part shards tests/e2e/shards.sh "$BUILD/runner"
 echo "sweeps on a one-node Slurm cluster (tests/slurm.sh):"
 run_part slurm tests/slurm.sh "$BUILD/runner"
 
+echo "faults: signals at every stage, the script caps (tests/fault.sh):"
+run_part fault env FAILAT_SHIM="$BUILD/tests/failat.so" tests/fault.sh "$BUILD/runner"
+
 echo "a build without nvcc (CUDA=0, in build-nocuda): the language, end to end, the paper:"
 if make --no-print-directory -s CUDA=0 BUILD=build-nocuda all >"$FLOPBENCH_TEST_TMP/nocuda-build.log" 2>&1; then
     run_part nocuda-lang tests/lang/run.sh build-nocuda/runner
@@ -98,6 +101,9 @@ else
     echo "FAIL the CUDA=0 build"
     failed=$((failed + 1))
 fi
+
+echo "fuzzing (make fuzz: libFuzzer with ASan and UBSan, in build-fuzz; FUZZ_SECONDS each):"
+run_part fuzz make --no-print-directory -s fuzz
 
 echo "README examples (tests/readme.sh):"
 run_part readme tests/readme.sh "$BUILD/runner"

@@ -57,7 +57,7 @@ garbage|4|f [1/4] numpy matvec/article f32 n=5: FAILED: worker numpy, 'setup': i
 chatter|4|numpy matvec/article f32 n=5: FAILED: worker numpy, 'setup': its reply to 'setup h=1 op=matvec ' is not in the protocol: 'hello there'
 refuse-setup|4|numpy outer_sum/article f32 axis=0 n=9: FAILED: worker numpy, 'setup': failed planted refusal
 crash|4|numpy matvec/article f32 n=5: FAILED: worker numpy, 'call': it closed its output; it was killed by signal 11 (Segmentation fault)
-wrong|1|numpy matvec/article f32 n=5: WRONG RESULT: relative error
+wrong|1|numpy matvec/article f32 n=5: WRONG RESULT: 5 of 5 output elements are off: element
 short|1|numpy matvec/article f32 n=9: WRONG RESULT: worker numpy's output: 
 nan|1|numpy outer_sum/article f32 axis=0 n=5: WRONG RESULT: 1 of 5 output elements were not written (NaN)
 dtype|1|dtype '<f8', expected '<f4' (f32)

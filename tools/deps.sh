@@ -8,6 +8,8 @@ build="gcc make pkg-config lua5.4 liblua5.4-dev libcsv-dev libopenblas-dev libmd
 # The framework workers (peers/): Debian's PyTorch (CPU) and NumPy, for
 # Debian's /usr/bin/python3.
 frameworks="python3 python3-numpy python3-torch python3-threadpoolctl"
+# The fuzz targets (make fuzz, run by make test): clang and its libFuzzer.
+fuzz="clang libclang-rt-14-dev"
 paper="gnuplot-nox latexmk lmodern texlive-latex-base texlive-latex-recommended texlive-latex-extra
        texlive-fonts-recommended texlive-pictures poppler-utils"
 # A one-node Slurm cluster for tests/slurm.sh (tools/slurm/ on a real
@@ -17,7 +19,7 @@ cluster="slurm-wlm munge"
 case "${1:-all}" in
 build) want="$build $frameworks" ;;
 paper) want="$build $frameworks $paper" ;;
-all)   want="$build $frameworks $paper" ;;
+all)   want="$build $frameworks $paper $fuzz" ;;
 *) echo "usage: tools/deps.sh build|paper|all" >&2; exit 2 ;;
 esac
 

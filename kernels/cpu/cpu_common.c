@@ -180,8 +180,11 @@ int cpu_run(void *state, long iterations, double *seconds, char *err)
     }
     cpu_enter(s);
     double start = host_clock_seconds();
-    for (long k = 0; k < iterations; k++)
+    for (long k = 0; k < iterations; k++) {
+        if (kernel_interrupted)
+            return snprintf(err, KERNEL_ERR_LEN, "interrupted"), KERNEL_INTERRUPTED;
         s->plan.call(s);
+    }
     *seconds = host_clock_seconds() - start;
     return KERNEL_OK;
 }

@@ -188,6 +188,8 @@ void gpu_teardown(void *state)
         return;
     if (st->graph)
         cudaGraphExecDestroy(st->graph);
+    if (st->rest_graph)
+        cudaGraphExecDestroy(st->rest_graph);
     if (st->call_graph)
         cudaGraphExecDestroy(st->call_graph);
     if (st->blas)
@@ -200,6 +202,9 @@ void gpu_teardown(void *state)
         cudaEventDestroy(st->start);
     if (st->stop)
         cudaEventDestroy(st->stop);
+    for (int i = 0; i < 2; i++)
+        if (st->mark[i])
+            cudaEventDestroy(st->mark[i]);
     if (st->stream)
         cudaStreamDestroy(st->stream);
     free(st->h_a);
@@ -268,6 +273,8 @@ static int setup_state(struct gpu_state *st, const struct gpu_sizes *z, int use_
     GPU_CHECK(cudaStreamCreateWithFlags(&st->stream, cudaStreamNonBlocking));
     GPU_CHECK(cudaEventCreate(&st->start));
     GPU_CHECK(cudaEventCreate(&st->stop));
+    GPU_CHECK(cudaEventCreateWithFlags(&st->mark[0], cudaEventDisableTiming));
+    GPU_CHECK(cudaEventCreateWithFlags(&st->mark[1], cudaEventDisableTiming));
     if ((status = dev_alloc(&st->a, z->a, err)) != KERNEL_OK ||
         (status = dev_alloc(&st->x, z->x, err)) != KERNEL_OK ||
         (status = dev_alloc(&st->y, z->y, err)) != KERNEL_OK ||
@@ -372,17 +379,21 @@ static int capture_graph(struct gpu_state *st, gpu_call_fn fn, long count, cudaG
     return KERNEL_OK;
 }
 
-/* Captures `iterations` calls into st->graph. */
-static int capture(struct gpu_state *st, long iterations, char *err)
+/* Makes *exec hold `count` calls (*exec_count), capturing them afresh
+ * unless it already does. */
+static int capture(struct gpu_state *st, long count, cudaGraphExec_t *exec, long *exec_count,
+                   char *err)
 {
-    if (st->graph) {
-        GPU_CHECK(cudaGraphExecDestroy(st->graph));
-        st->graph = NULL;
-        st->graph_iterations = 0;
+    if (*exec && *exec_count == count)
+        return KERNEL_OK;
+    if (*exec) {
+        GPU_CHECK(cudaGraphExecDestroy(*exec));
+        *exec = NULL;
+        *exec_count = 0;
     }
-    int status = capture_graph(st, st->call, iterations, &st->graph, err);
+    int status = capture_graph(st, st->call, count, exec, err);
     if (status == KERNEL_OK)
-        st->graph_iterations = iterations;
+        *exec_count = count;
     return status;
 }
 
@@ -401,6 +412,81 @@ int gpu_call_as_graph(struct gpu_state *st, gpu_call_fn launches, char *err)
     return KERNEL_OK;
 }
 
+/* A batch is queued in chunks of about GPU_CHUNK_SECONDS of work, at most
+ * two chunks ahead of the host, so that kernel_interrupted is seen within
+ * that time and the GPU never waits for the host (a chunk outlasts the
+ * host's wake-up by far). The timing events stay around the whole batch. */
+#define GPU_CHUNK_SECONDS 0.1
+
+/* Sets st->chunk for a batch of `iterations` calls, from the pace of the
+ * last batch (measured first by one untimed call). Kept while the batch
+ * size stays, so that a graph's chunks are captured once. */
+static int plan_chunks(struct gpu_state *st, long iterations, char *err)
+{
+    if (st->batch_iterations == iterations && st->chunk > 0)
+        return KERNEL_OK;
+    if (st->call_s <= 0.0) {
+        GPU_CHECK(cudaEventRecord(st->start, st->stream));
+        int status = st->call(st, err);
+        if (status != KERNEL_OK)
+            return status;
+        GPU_CHECK(cudaEventRecord(st->stop, st->stream));
+        GPU_CHECK(cudaEventSynchronize(st->stop));
+        float ms = 0.0f;
+        GPU_CHECK(cudaEventElapsedTime(&ms, st->start, st->stop));
+        st->call_s = ms > 0.0f ? 1e-3 * (double)ms : 1e-6;
+    }
+    double fit = GPU_CHUNK_SECONDS / st->call_s;
+    st->chunk = fit >= (double)iterations ? iterations : fit < 1.0 ? 1 : (long)fit;
+    st->batch_iterations = iterations;
+    return KERNEL_OK;
+}
+
+/* Enqueues `count` calls: one replay of a captured graph of them, or the
+ * calls themselves. */
+static int enqueue(struct gpu_state *st, long count, char *err)
+{
+    if (st->point.graph) {
+        int rest = count != st->chunk;
+        cudaGraphExec_t *exec = rest ? &st->rest_graph : &st->graph;
+        long *exec_count = rest ? &st->rest_iterations : &st->graph_iterations;
+        int status = capture(st, count, exec, exec_count, err);
+        if (status != KERNEL_OK)
+            return status;
+        GPU_CHECK(cudaGraphLaunch(*exec, st->stream));
+        return KERNEL_OK;
+    }
+    for (long i = 0; i < count; i++) {
+        int status = st->call(st, err);
+        if (status != KERNEL_OK)
+            return status;
+    }
+    return KERNEL_OK;
+}
+
+/* Enqueues the batch chunk by chunk, waiting for the chunk before the one
+ * just queued; stops early once kernel_interrupted is set. */
+static int enqueue_batch(struct gpu_state *st, long iterations, char *err)
+{
+    long done = 0;
+    for (int k = 0; done < iterations; k++) {
+        long count = iterations - done < st->chunk ? iterations - done : st->chunk;
+        int status = enqueue(st, count, err);
+        if (status != KERNEL_OK)
+            return status;
+        done += count;
+        GPU_CHECK(cudaEventRecord(st->mark[k & 1], st->stream));
+        if (k > 0)
+            GPU_CHECK(cudaEventSynchronize(st->mark[(k - 1) & 1]));
+        if (kernel_interrupted && done < iterations) {
+            GPU_CHECK(cudaStreamSynchronize(st->stream));
+            snprintf(err, KERNEL_ERR_LEN, "interrupted");
+            return KERNEL_INTERRUPTED;
+        }
+    }
+    return KERNEL_OK;
+}
+
 int gpu_run(void *state, long iterations, double *seconds, char *err)
 {
     struct gpu_state *st = (struct gpu_state *)state;
@@ -408,25 +494,27 @@ int gpu_run(void *state, long iterations, double *seconds, char *err)
         snprintf(err, KERNEL_ERR_LEN, "iterations must be at least 1, got %ld", iterations);
         return KERNEL_ERROR;
     }
-    int status;
-    if (st->point.graph && st->graph_iterations != iterations &&
-        (status = capture(st, iterations, err)) != KERNEL_OK)
+    int status = plan_chunks(st, iterations, err);
+    if (status != KERNEL_OK)
+        return status;
+    /* captured before the clock starts: enqueue then only replays */
+    if (st->point.graph &&
+        ((status = capture(st, st->chunk, &st->graph, &st->graph_iterations, err)) != KERNEL_OK ||
+         (iterations % st->chunk &&
+          (status = capture(st, iterations % st->chunk, &st->rest_graph, &st->rest_iterations,
+                            err)) != KERNEL_OK)))
         return status;
     if (st->flush)
         GPU_CHECK(cudaMemsetAsync(st->flush, st->flush_value++, st->flush_bytes, st->stream));
     GPU_CHECK(cudaEventRecord(st->start, st->stream));
-    if (st->point.graph) {
-        GPU_CHECK(cudaGraphLaunch(st->graph, st->stream));
-    } else {
-        for (long i = 0; i < iterations; i++)
-            if ((status = st->call(st, err)) != KERNEL_OK)
-                return status;
-    }
+    if ((status = enqueue_batch(st, iterations, err)) != KERNEL_OK)
+        return status;
     GPU_CHECK(cudaEventRecord(st->stop, st->stream));
     GPU_CHECK(cudaEventSynchronize(st->stop));
     float ms = 0.0f;
     GPU_CHECK(cudaEventElapsedTime(&ms, st->start, st->stop));
     *seconds = 1e-3 * (double)ms;
+    st->call_s = *seconds / (double)iterations;
     return KERNEL_OK;
 }
 

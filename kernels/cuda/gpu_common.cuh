@@ -61,8 +61,13 @@ struct gpu_state {
     double *h_ref;                    /* the float64 reference, made at each verify */
     cudaStream_t stream;
     cudaEvent_t start, stop;
-    cudaGraphExec_t graph;            /* `graph_iterations` calls, captured once */
+    cudaEvent_t mark[2];              /* ends of the last two chunks of a batch (no timing) */
+    double call_s;                    /* seconds a call took in the last batch; 0 before one */
+    long batch_iterations, chunk;     /* a batch of batch_iterations goes in chunks of chunk */
+    cudaGraphExec_t graph;            /* `graph_iterations` calls (a chunk), captured once */
     long graph_iterations;
+    cudaGraphExec_t rest_graph;       /* `rest_iterations` calls: a batch's last, shorter chunk */
+    long rest_iterations;
     cudaGraphExec_t call_graph;       /* one call's launches (gpu_call_as_graph) */
     cublasHandle_t blas;              /* cublas backend only */
     void *blas_workspace;

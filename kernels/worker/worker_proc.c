@@ -189,10 +189,12 @@ static enum worker_result next_line(struct worker_proc *w, double deadline, doub
             snprintf(what, sizeof what, "no reply within %.0f s", timeout_s);
             return fail(w, 1, err, errlen, what);
         }
-        struct pollfd pfd = { .fd = w->fd, .events = POLLIN };
-        int ready = poll(&pfd, 1, left > 1e6 ? 1000000000 : (int)(left * 1000.0) + 1);
-        if (ready < 0 && errno == EINTR && kernel_interrupted)
+        if (kernel_interrupted)
             return fail(w, 1, err, errlen, "interrupted");
+        /* in slices of 0.25 s, so that a signal between the check and the
+         * poll is seen in time */
+        struct pollfd pfd = { .fd = w->fd, .events = POLLIN };
+        int ready = poll(&pfd, 1, left > 0.25 ? 250 : (int)(left * 1000.0) + 1);
         if (ready < 0 && errno != EINTR)
             return fail(w, 1, err, errlen, "poll failed");
         if (ready <= 0)

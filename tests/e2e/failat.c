@@ -1,12 +1,15 @@
 /* failat.c: an LD_PRELOAD shim for tests/e2e/sets.sh. FLOPBENCH_FAILAT=NAME:K
  * makes the K-th call of NAME (fsync, openat, mkdirat, renameat2, unlinkat)
  * fail with errno FLOPBENCH_FAILAT_ERRNO (default EIO); every other call goes
- * through. Only the runner's own calls are counted: stdio's go to glibc
- * directly. */
+ * through. With FLOPBENCH_FAILAT_SIGNAL="SIG..." the K-th call instead
+ * raises each signal SIG in turn, then goes through (signals at that
+ * moment, for tests/fault.sh). Only the runner's own calls are counted: stdio's go to
+ * glibc directly. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +35,12 @@ static int fail_now(const char *name)
         return 0;
     for (int i = 0; i < 5; i++)
         if (strcmp(names[i], name) == 0 && ++calls[i] == atol(want + n + 1)) {
+            const char *sig = getenv("FLOPBENCH_FAILAT_SIGNAL");
+            for (char *end; sig && *sig; sig = end)
+                if (raise((int)strtol(sig, &end, 10)) != 0 || end == sig)
+                    break;
+            if (sig)
+                return 0;
             const char *e = getenv("FLOPBENCH_FAILAT_ERRNO");
             errno = e ? atoi(e) : EIO;
             return 1;

@@ -1,0 +1,2 @@
+-- A script that never ends: only the interrupt hook stops it.
+while true do end

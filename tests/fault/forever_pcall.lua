@@ -1,0 +1,2 @@
+-- pcall may not swallow the interrupt.
+while true do pcall(function() while true do end end) end

@@ -1,0 +1,2 @@
+local s = "x"
+for _ = 1, 64 do s = s .. s end

@@ -1,0 +1,1 @@
+experiment { name = "x", backend = "cpu", dtype = "f32", op = "matvec", n = 8, seed = "5" }
