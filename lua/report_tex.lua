@@ -125,6 +125,8 @@ local function device(exp)
   return p.cpu_model or p.host or "an unnamed CPU"
 end
 
+M.is_gpu, M.fact, M.framework, M.device = is_gpu, fact, framework, device
+
 local function day(date) return (date or ""):match("^%d%d%d%d%-%d%d%-%d%d") or date or "an unknown date" end
 
 local function commit(exp) return (exp.prov.runner_commit or "unknown"):sub(1, 12) end
