@@ -59,7 +59,7 @@ for t in $tests; do
 done
 step sweep-tiny "$runner" run experiments/fig2_cpu.lua --profile tiny --out "$logs/tiny" --quiet
 step report-tiny "$runner" report reports/paper.lua --out "$logs/tiny-report" --profile tiny \
-    --results "$logs/tiny" --recorded results experiments/fig2_cpu.lua
+    --results "$logs/tiny" --recorded results experiments/fig*.lua
 tires=$(($(now) - start))
 echo "evaluate: kicked the tires in $tires s" >&2
 [ "$tires" -le 600 ] || echo "evaluate: that took longer than the ten minutes it should on two cores" >&2
