@@ -12,7 +12,7 @@ cd "$(dirname "$0")/../.."
 tmp=${FLOPBENCH_TEST_TMP:-${TMPDIR:-/tmp}}/evaluate.$$
 mkdir -p "$tmp"
 tmp=$(cd "$tmp" && pwd)
-trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT INT TERM
+trap 'rm -rf "$tmp"' EXIT INT TERM
 passed=0 failed=0 skipped=0
 ok() { passed=$((passed + 1)); }
 bad() { failed=$((failed + 1)); echo "FAIL evaluate: $*"; }
