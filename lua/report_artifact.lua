@@ -57,7 +57,7 @@ local function times(hosts, name)
     local exp = h.by_name[name]
     local s = exp.source ~= "missing" and measured_seconds(exp)
     if s then
-      parts[#parts + 1] = string.format("%s: %s (\\texttt{%s})", esc(exp.prov.profile or "?"),
+      parts[#parts + 1] = string.format("%s: %s timed (\\texttt{%s})", esc(exp.prov.profile or "?"),
                                         tex.duration(s), esc(h.tag))
     end
   end
@@ -155,7 +155,9 @@ end
 
 -- The command that measures a script's claims, breakable at its slashes.
 local function command(script)
-  if text.is_path(script) then return string.format("\\nolinkurl{build/runner run %s --profile full}", script) end
+  if text.is_path(script) then
+    return string.format("\\texttt{build/runner run} \\nolinkurl{%s} \\texttt{-{}-profile full}", script)
+  end
   return string.format("\\texttt{build/runner run %s -{}-profile full}", esc(script))
 end
 

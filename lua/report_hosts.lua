@@ -317,6 +317,9 @@ local function ratio_points(exp, axis)
   return #pts > 0 and pts or nil
 end
 
+-- A colour a host, far apart (Okabe-Ito).
+local host_colors = { "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#000000", "#D55E00", "#56B4E9" }
+
 -- The gnuplot script of hosts_figure f over hosts: its file name and text.
 function M.ratio_figure(f, hosts)
   local plot = require "report_plot"
@@ -327,9 +330,9 @@ function M.ratio_figure(f, hosts)
       local name = f[layer[1]]
       local pts = name and ratio_points(h.by_name[name], f.axis)
       if pts then
-        curves[#curves + 1] = { host = h, pts = pts, dt = layer[2], color = plot.palette[(i - 1) % #plot.palette + 1],
+        curves[#curves + 1] = { host = h, pts = pts, dt = layer[2], color = host_colors[(i - 1) % #host_colors + 1],
                                 label = string.format("%s, %s", M.label(h), layer[1] == "framework"
-                                  and (tex.framework(h.by_name[name]) or "the framework") or "the library under it") }
+                                  and (tex.framework(h.by_name[name]) or "the framework") or "the library") }
         for _, p in ipairs(pts) do ymax, nmax = math.max(ymax, p.ratio), math.max(nmax, p.n) end
       end
     end
@@ -338,19 +341,19 @@ function M.ratio_figure(f, hosts)
   for _, k in ipairs({ "framework", "library" }) do
     if f[k] then names[#names + 1] = f[k] end
   end
-  plot.header(lines, f.file, f.size or "7.8cm,5.4cm", "every host's " .. table.concat(names, " and "))
+  plot.header(lines, f.file, f.size or "7.8cm,6.6cm", "every host's " .. table.concat(names, " and "))
   if #curves == 0 then
     plot.empty_panel(lines, "no host has results for " .. table.concat(names, " or "))
     return f.file .. ".gp", table.concat(lines, "\n") .. "\n"
   end
   local xmax, step = plot.n_axis(nmax)
   lines[#lines + 1] = string.format("set xrange [0:%s]; set xtics %s", num(xmax), num(step))
-  lines[#lines + 1] = "set xlabel '$N$ (thousands)' offset 0,0.25"
+  lines[#lines + 1] = "set xlabel '$N$ (thousands)' offset 0,0.3"
   local ystep = plot.nice(ymax / 5)
   lines[#lines + 1] = string.format("set yrange [0:%s]; set ytics %s", num(ystep * math.ceil(ymax * 1.05 / ystep)),
                                     num(ystep))
-  lines[#lines + 1] = string.format("set ylabel 'time ratio, outer (axis %d) / matvec'", f.axis)
-  lines[#lines + 1] = "set key top right Left reverse samplen 1.5 spacing 1.0 width -2 font ',7'"
+  lines[#lines + 1] = string.format("set ylabel 'outer (axis %d) / matvec'", f.axis)
+  lines[#lines + 1] = "set key below Left reverse samplen 1.5 spacing 1.6 width -1 height 1.2 maxcols 1"
   local plots = {}
   for i, cv in ipairs(curves) do
     local rows = {}

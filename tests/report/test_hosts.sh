@@ -95,8 +95,8 @@ check "an unknown field: the message" grep -qF "references[1]: unknown field 'ho
 
 # 5. The figure across hosts: a curve per host and layer, drawn by gnuplot.
 check "the GPU f64 panel draws fakegpu's CuPy" has "$gen/hosts-gpu-f64.gp" "fakegpu, CuPy 14.0.0"
-check "the GPU f64 panel draws fakeh200's library" has "$gen/hosts-gpu-f64.gp" "fakeh200, the library under it"
-check "the CPU panel draws this build" has "$gen/hosts-cpu.gp" "thishost (this build), the library under it"
+check "the GPU f64 panel draws fakeh200's library" has "$gen/hosts-gpu-f64.gp" "fakeh200, the library"
+check "the CPU panel draws this build" has "$gen/hosts-cpu.gp" "thishost (this build), the library"
 for f in hosts-gpu-f64 hosts-gpu-f32 hosts-cpu; do
     (cd "$gen" && gnuplot "$f.gp") >"$tmp/gp.out" 2>&1
     check "gnuplot draws $f quietly: $(head -c 200 "$tmp/gp.out")" [ $? -eq 0 ] && [ ! -s "$tmp/gp.out" ]
