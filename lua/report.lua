@@ -449,7 +449,7 @@ local function report_references(rows)
   for _, row in ipairs(rows) do
     for _, k in ipairs(row.checks) do
       if not k.agrees then
-        io.stderr:write(string.format("  reference of claim %s (%s): disagrees: %s\n", row.claim.id, k.ref.host, k.why))
+        io.stderr:write(string.format("  reference of claim %s (%s): disagrees: %s\n", row.claim.id, k.ref.host, (k.why:gsub("%c", " "))))
       end
     end
   end

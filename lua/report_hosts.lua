@@ -206,6 +206,11 @@ function M.table(hosts, rows)
   return table.concat(out, "\n") .. "\n"
 end
 
+-- Text from results on one line: every control character a space.
+local function one_line(s)
+  return (tostring(s):gsub("%c", " "))
+end
+
 -- Pads s with spaces to width w (by characters, not bytes).
 local function pad(s, w)
   local n = utf8.len(s) or #s
@@ -236,6 +241,7 @@ function M.text(hosts, rows)
   end
   local width = {}
   for _, l in ipairs(lines) do
+    for j = 1, 7 do l[j] = one_line(l[j]) end
     for j = 1, 5 do width[j] = math.max(width[j] or 0, utf8.len(l[j]) or #l[j]) end
   end
   local out = {}
@@ -259,7 +265,7 @@ function M.references(rows)
   for _, row in ipairs(rows) do
     for _, k in ipairs(row.checks) do
       out[#out + 1] = table.concat({ row.claim.id, k.ref.host, k.ref.class, string.format("%g", k.ref.value),
-        string.format("%g", k.ref.tolerance), k.agrees and "agrees" or "disagrees", k.why }, "\t")
+        string.format("%g", k.ref.tolerance), k.agrees and "agrees" or "disagrees", one_line(k.why) }, "\t")
     end
   end
   return table.concat(out, "\n") .. (#out > 0 and "\n" or "")
