@@ -70,7 +70,7 @@ local function reference_exp(row, hosts)
   local name = row.claim.measure.experiment
   local ref = (row.claim.references or {})[1]
   for _, h in ipairs(hosts) do
-    if ref and h.tag == ref.host and h.source == "recorded" and h.by_name[name].source ~= "missing" then
+    if ref and h.tag == ref.host and h.recorded and h.by_name[name].source ~= "missing" then
       return h.by_name[name]
     end
   end

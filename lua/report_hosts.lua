@@ -33,7 +33,8 @@ end
 -- The hosts, in order: each recorded folder holding results (sorted by
 -- name), then this build's results unless they are this host's recorded
 -- folder. Each is { tag, dir, source ("recorded" or "live"), this (the
--- host of this build), build (this build's own results) }.
+-- host of this build), build (this build's own results), recorded (a
+-- folder of the recorded results, which PROFILE=full writes live) }.
 function M.list(opt)
   local hosts = {}
   local recorded_here = opt.recorded and norm(data.join(opt.recorded, opt.tag))
@@ -48,7 +49,7 @@ function M.list(opt)
         end
         local here = live_is_recorded and tag == opt.tag
         hosts[#hosts + 1] = { tag = tag, dir = dir, source = here and "live" or "recorded",
-                              this = tag == opt.tag, build = here }
+                              this = tag == opt.tag, build = here, recorded = true }
       end
     end
   end

@@ -130,7 +130,7 @@ function M.check_recorded(c, hosts, results_of)
   for _, ref in ipairs(c.references or {}) do
     local host
     for _, h in ipairs(hosts) do
-      if h.tag == ref.host and h.source == "recorded" then host = h end
+      if h.tag == ref.host and h.recorded then host = h end
     end
     local why
     local r = host and results_of(host)

@@ -51,6 +51,8 @@ step() {
 start=$(now)
 echo "evaluate: 1. kick the tires (the build, the tests that matter, one tiny sweep, the report)" >&2
 step deps tools/deps.sh paper
+# The ten minutes count from here: installing packages is the network's time.
+tires_start=$(now)
 step build "$MAKE" --no-print-directory all unit
 for t in $tests; do
     cmd=$(echo "$t" | tr ':' ' ')
@@ -60,7 +62,7 @@ done
 step sweep-tiny "$runner" run experiments/fig2_cpu.lua --profile tiny --out "$logs/tiny" --quiet
 step report-tiny "$runner" report reports/paper.lua --out "$logs/tiny-report" --profile tiny \
     --results "$logs/tiny" --recorded results experiments/fig*.lua
-tires=$(($(now) - start))
+tires=$(($(now) - tires_start))
 echo "evaluate: kicked the tires in $tires s" >&2
 [ "$tires" -le 600 ] || echo "evaluate: that took longer than the ten minutes it should on two cores" >&2
 
