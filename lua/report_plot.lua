@@ -328,8 +328,8 @@ local function legend(fig, exps)
 end
 
 -- The pieces other figure makers (report_hosts.lua) draw with.
-M.header, M.empty_panel, M.datablock, M.nice, M.n_axis, M.num, M.palette =
-  header, empty_panel, datablock, nice, n_axis, num, palette
+M.header, M.empty_panel, M.datablock, M.nice, M.n_axis, M.num =
+  header, empty_panel, datablock, nice, n_axis, num
 
 local kinds = { runtime = runtime, bandwidth = bandwidth }
 M.kinds = { runtime = true, bandwidth = true, legend = true }

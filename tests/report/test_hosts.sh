@@ -66,6 +66,17 @@ check "the appendix gives the reference" has "$gen/artifact.tex" '$2.48\pm0.05$ 
 check "the test doubles' references agree with the fake results" sh -c "! grep -q disagrees '$gen/references.txt'"
 check "the report is quiet about agreeing references" sh -c "! grep -q 'reference of claim' '$tmp/err'"
 
+# PROFILE=full writes this host's recorded folder: that column is this
+# build's, once, and its references still cite it.
+# shellcheck disable=SC2086
+"$runner" report reports/paper.lua --out "$tmp/full" --results $data/recorded/fakecpu --recorded $data/recorded \
+    --tag fakecpu --profile tiny $scripts >/dev/null 2>&1
+check "full: the report exits 0" [ $? -eq 0 ]
+check "full: this host's recorded folder is this build's column" grep -q '^cpu-too  *fakecpu (this build)  *4000 ' "$tmp/full/evaluation.txt"
+check "full: no second column for it" sh -c "! grep -q '^cpu-too  *fakecpu  ' '$tmp/full/evaluation.txt'"
+check "full: the reference reproduces on its own results" grep -qF -- '-> reproduced: [1.176, 1.437] meets 1.3 ± 0.15' "$tmp/full/evaluation.txt"
+check "full: the references still find their host" sh -c "! grep -q disagrees '$tmp/full/references.txt'"
+
 # 3. A reference that disagrees with what it cites, each way.
 # shellcheck disable=SC2086
 "$runner" report reports/paper.lua --out "$tmp/dis" --results $data/live --recorded $data/recorded \
