@@ -21,6 +21,9 @@ MAKE=${MAKE:-make}
 BUILD=${BUILD:-build}
 PROFILE=${PROFILE:-quick}
 export PROFILE BUILD
+# The framework workers of this checkout, wherever BUILD puts the runner.
+FLOPBENCH_PEERS=${FLOPBENCH_PEERS:-$PWD/peers}
+export FLOPBENCH_PEERS
 PAPER_BUILD=${PAPER_BUILD:-$BUILD/paper}
 export PAPER_BUILD
 logs=${EVALUATE_LOGS:-$BUILD/evaluate}
@@ -56,8 +59,11 @@ tires_start=$(now)
 step build "$MAKE" --no-print-directory all unit
 for t in $tests; do
     cmd=$(echo "$t" | tr ':' ' ')
+    # A test's name: its file's, or its folder's for a run.sh (tests/lang/run.sh: lang).
+    name=$(basename "${t%%:*}" .sh)
+    [ "$name" = run ] && name=$(basename "$(dirname "${t%%:*}")")
     # shellcheck disable=SC2086
-    step "test-$(basename "${t%%:*}" .sh)" $cmd
+    step "test-$name" $cmd
 done
 step sweep-tiny "$runner" run experiments/fig2_cpu.lua --profile tiny --out "$logs/tiny" --quiet
 step report-tiny "$runner" report reports/paper.lua --out "$logs/tiny-report" --profile tiny \
