@@ -23,6 +23,7 @@ struct point {
     struct kernel_point k; /* k.impl points into impl below */
     char impl[48];
     struct sampling sampling;
+    size_t index;          /* its place in the declaration, from 0 */
 };
 
 struct experiment {
@@ -34,6 +35,8 @@ struct experiment {
     char *seed;    /* the declared seed(s), as text; point i uses seed * 1000003 + i */
     struct point *points;
     size_t count;
+    size_t declared;  /* points the declaration expands to */
+    size_t assigned;  /* of those, this run's shard's (all of them unsharded) */
 };
 
 struct experiment_list {

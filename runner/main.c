@@ -6,18 +6,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "devices.h"
 #include "experiment.h"
 #include "measure.h"
+#include "merge.h"
 #include "provenance.h"
 #include "report.h"
 #include "run.h"
 #include "script.h"
 #include "set_out.h"
+#include "shard.h"
 
 extern const char flopbench_commit[];
 
 static const char usage[] =
     "usage: runner run SCRIPT.lua... [--out DIR] [--profile NAME] [--quiet] [--dry-run] [--wait]\n"
+    "                  [--shard K/N | --devices 0,1,...|all] [--costs DIR]\n"
+    "       runner merge DIR/<experiment>... [--quiet] [--wait]\n"
     "       runner list [BACKEND]\n"
     "       runner report SPEC.lua [options] SCRIPT.lua...\n"
     "       runner report --current SCRIPT.lua --profile NAME --results DIR\n"
@@ -32,6 +37,14 @@ static const char usage[] =
     "         --dry-run       check the scripts and list their points; measure nothing\n"
     "         --wait          wait while another run writes one of these experiments\n"
     "                         (without it, the run refuses at once, exit 5)\n"
+    "         --shard K/N     measure only shard K of N (whole rounds, balanced by cost)\n"
+    "                         into DIR/<name>/shard-K-of-N/; `runner merge` joins them\n"
+    "         --costs DIR     balance the shards by the times in DIR/<name>/summary.csv\n"
+    "         --devices LIST  one shard a GPU, each pinned with CUDA_VISIBLE_DEVICES,\n"
+    "                         merged at the end (all: every GPU of this host)\n"
+    "merge    joins the shards DIR/<name>/shard-K-of-N/ into DIR/<name>'s three files;\n"
+    "         refuses, naming them, missing or incomplete shards (exit 4) and shards of\n"
+    "         other declarations, runners or splits (exit 5)\n"
     "list     the backends, ops, impls and dtypes of this host, and why any is missing;\n"
     "         with BACKEND, exits 0 if it can run here and 1 (saying why) if not\n"
     "report   the paper's figures, number macros and claims table from the results\n"
@@ -50,15 +63,17 @@ static void on_signal(int sig)
     kernel_interrupted = 1;
 }
 
+/* "copy: memcpy; matvec: loop; ...": the ops b serves (test ops left out). */
 static void print_impls(const struct kernel_backend *b)
 {
     const char *sep = "";
-    for (int op = 0; op < OP_COUNT; op++) {
-        if (!b->impls[op])
+    for (int op = 0; op < kernel_op_count(); op++) {
+        const struct kernel_impl *impl;
+        if (kernel_op(op)->test || !kernel_impl_at(b, op, 0))
             continue;
-        printf("%s%s:", sep, kernel_op_name((enum kernel_op)op));
-        for (int i = 0; b->impls[op][i]; i++)
-            printf("%s%s", i ? "," : " ", b->impls[op][i]);
+        printf("%s%s:", sep, kernel_op_name(op));
+        for (int i = 0; (impl = kernel_impl_at(b, op, i)); i++)
+            printf("%s%s", i ? "," : " ", impl->name);
         sep = "; ";
     }
 }
@@ -102,7 +117,9 @@ static int check_backends(struct experiment *e)
         char reason[KERNEL_ERR_LEN] = "";
         const struct kernel_backend *b = e->points[i].backend;
         if (b->available(reason)) {
-            e->points[kept++] = e->points[i];
+            e->points[kept] = e->points[i];
+            e->points[kept].k.impl = e->points[kept].impl; /* its own impl, not slot i's */
+            kept++;
             continue;
         }
         if (!e->optional) {
@@ -126,7 +143,7 @@ static void print_points(const struct experiment *e)
         const struct point *p = &e->points[i];
         const struct sampling *s = &p->sampling;
         char axis[8] = "-", iterations[24] = "auto";
-        if (p->k.op == OP_OUTER_SUM)
+        if (kernel_op(p->k.op)->axis)
             snprintf(axis, sizeof axis, "%d", p->k.axis);
         if (s->iterations > 0)
             snprintf(iterations, sizeof iterations, "%ld", s->iterations);
@@ -144,6 +161,8 @@ struct run_args {
     int nscripts;
     int dry_run;
     struct run_options opt;
+    struct shard_spec shard;
+    const char *devices; /* --devices, as given */
 };
 
 static int parse_run(int argc, char **argv, struct run_args *a)
@@ -160,6 +179,15 @@ static int parse_run(int argc, char **argv, struct run_args *a)
             a->dry_run = 1;
         else if (strcmp(argv[i], "--wait") == 0)
             a->opt.wait = 1;
+        else if (strcmp(argv[i], "--shard") == 0 && i + 1 < argc) {
+            char err[256];
+            if (shard_parse(argv[++i], &a->shard, err, sizeof err) != 0)
+                return fprintf(stderr, "runner: %s\n%s", err, usage), -1;
+            a->opt.shard = &a->shard;
+        } else if (strcmp(argv[i], "--costs") == 0 && i + 1 < argc)
+            a->shard.costs_dir = argv[++i];
+        else if (strcmp(argv[i], "--devices") == 0 && i + 1 < argc)
+            a->devices = argv[++i];
         else if (argv[i][0] == '-')
             return fprintf(stderr, "runner: unknown or incomplete option '%s'\n%s", argv[i], usage), -1;
         else
@@ -169,6 +197,11 @@ static int parse_run(int argc, char **argv, struct run_args *a)
         return fprintf(stderr, "runner: run needs a script\n%s", usage), -1;
     if (a->opt.out_dir && !a->opt.out_dir[0])
         return fprintf(stderr, "runner: --out needs a folder, not an empty string\n%s", usage), -1;
+    if (a->shard.costs_dir && !a->opt.shard && !a->devices)
+        return fprintf(stderr, "runner: --costs goes with --shard or --devices\n%s", usage), -1;
+    if (a->opt.shard && a->devices)
+        return fprintf(stderr, "runner: --shard and --devices do not go together (--devices "
+                       "makes the shards)\n%s", usage), -1;
     return 0;
 }
 
@@ -188,7 +221,7 @@ static int check_unique(const struct experiment_list *lists, int nlists, const s
 
 /* Loads every script first, so that a mistake in any stops the run
  * before anything is measured. */
-static int load_all(const struct run_args *a, struct experiment_list *lists)
+static int load_all(struct run_args *a, struct experiment_list *lists)
 {
     for (int i = 0; i < a->nscripts; i++) {
         char err[2048];
@@ -199,6 +232,12 @@ static int load_all(const struct run_args *a, struct experiment_list *lists)
         for (size_t j = 0; j < lists[i].count; j++)
             if (check_unique(lists, i, &lists[i].items[j]) != 0)
                 return EXIT_USAGE;
+    }
+    /* the split is of the declared points, whatever this host can run */
+    char err[4096];
+    if (a->opt.shard && shard_select(lists, a->nscripts, &a->shard, err, sizeof err) != 0)
+        return fprintf(stderr, "runner: --costs: %s\n", err), EXIT_USAGE;
+    for (int i = 0; i < a->nscripts; i++) {
         for (size_t j = 0; !a->dry_run && j < lists[i].count; j++) {
             int code = check_backends(&lists[i].items[j]);
             if (code != EXIT_OK)
@@ -235,6 +274,20 @@ static int measure_all(struct experiment_list *lists, int nlists, const struct r
     return code;
 }
 
+/* --devices: reads the list, and pins this process to the one GPU of a
+ * one-GPU list (before any backend starts CUDA). 0, or -1 after saying why. */
+static int pin_devices(const struct run_args *a, struct devices *d)
+{
+    char err[512];
+    if (devices_parse(a->devices, d, err, sizeof err) != 0)
+        return fprintf(stderr, "runner: %s\n", err), -1;
+    if (d->count == 1 && setenv("CUDA_VISIBLE_DEVICES", d->ids[0], 1) != 0)
+        return fprintf(stderr, "runner: out of memory\n"), -1;
+    if (d->count == 0)
+        fprintf(stderr, "runner: --devices all: this host has no GPU; one process\n");
+    return 0;
+}
+
 static int cmd_run(int argc, char **argv)
 {
     const char *scripts[argc];
@@ -252,12 +305,16 @@ static int cmd_run(int argc, char **argv)
     struct experiment_list *lists = calloc((size_t)a.nscripts, sizeof *lists);
     if (!lists)
         return fprintf(stderr, "runner: out of memory\n"), EXIT_POINT;
-    int code = load_all(&a, lists);
+    struct devices d = { 0 };
+    int code = a.devices && pin_devices(&a, &d) != 0 ? EXIT_USAGE : load_all(&a, lists);
     for (int i = 0; a.dry_run && code == EXIT_OK && i < a.nscripts; i++)
         for (size_t j = 0; j < lists[i].count; j++)
             print_points(&lists[i].items[j]);
     if (!a.dry_run && code == EXIT_OK)
-        code = measure_all(lists, a.nscripts, &a.opt);
+        code = d.count > 1 ? devices_run(&d, a.scripts, a.nscripts, &a.opt, a.shard.costs_dir, lists,
+                                         a.nscripts)
+                           : measure_all(lists, a.nscripts, &a.opt);
+    devices_free(&d);
     for (int i = 0; i < a.nscripts; i++)
         experiment_list_free(&lists[i]);
     free(lists);
@@ -281,6 +338,8 @@ int main(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     if (strcmp(cmd, "run") == 0)
         return cmd_run(argc, argv);
+    if (strcmp(cmd, "merge") == 0)
+        return merge_command(argc, argv);
     if (strcmp(cmd, "list") == 0)
         return cmd_list(argc, argv);
     if (strcmp(cmd, "report") == 0)

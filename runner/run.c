@@ -8,17 +8,19 @@
 #include <string.h>
 
 #include "csv_out.h"
+#include "devices.h"
 #include "lock.h"
 #include "measure.h"
 #include "progress.h"
 #include "provenance.h"
 #include "set_out.h"
+#include "shard.h"
 
 static const char *const summary_header[] = {
     "experiment", "backend", "op", "impl", "dtype", "axis", "n", "iterations", "threads",
     "graph", "flush_l2", "samples", "median_s", "ci_low_s", "ci_high_s", "ci_level", "min_s",
     "max_s", "mean_s", "stddev_s", "rel_ci", "outliers", "flops", "bytes", "gbps", "gflops",
-    "rel_err", "seed", "run_id",
+    "rel_err", "seed", "device", "run_id",
 };
 #define SUMMARY_COLUMNS (int)(sizeof summary_header / sizeof *summary_header)
 
@@ -49,7 +51,7 @@ static void key_fields(const struct experiment *e, const struct point *p, long i
     cols[3] = p->impl;
     cols[4] = kernel_dtype_name(p->k.dtype);
     snprintf(bufs[0], 64, "%d", p->k.axis);
-    cols[5] = p->k.op == OP_OUTER_SUM ? bufs[0] : "";
+    cols[5] = kernel_op(p->k.op)->axis ? bufs[0] : "";
     snprintf(bufs[1], 64, "%ld", p->k.n);
     cols[6] = bufs[1];
     snprintf(bufs[2], 64, "%ld", iterations);
@@ -81,7 +83,7 @@ static int write_summary(struct outputs *out, const struct experiment *e, const 
                          const struct measurement *m)
 {
     const struct stats_summary *s = &m->stats;
-    double flops = kernel_flops(&p->k), bytes = kernel_bytes(&p->k);
+    double flops = kernel_flops(&p->k), bytes = kernel_point_bytes(p->backend, &p->k);
     const double values[] = { s->median, s->ci_low, s->ci_high, s->ci_level, s->min, s->max,
                               s->mean, s->stddev, s->rel_ci };
     const char *cols[SUMMARY_COLUMNS];
@@ -100,6 +102,7 @@ static int write_summary(struct outputs *out, const struct experiment *e, const 
     snprintf(bufs[20], 64, "%.6g", flops / s->median / 1e9);
     snprintf(bufs[21], 64, "%.3g", m->check.rel_err);
     snprintf(bufs[22], 64, "%llu", (unsigned long long)p->k.seed);
+    devices_of_point(p, bufs[23], 64);
     for (int i = 8; i < SUMMARY_COLUMNS - 1; i++)
         cols[i] = bufs[i - 5];
     cols[SUMMARY_COLUMNS - 1] = out->run_id;
@@ -140,7 +143,8 @@ static int start_provenance(struct outputs *out, const struct experiment *e,
     if (provenance_set(p, "experiment", e->name) || provenance_setf(p, "script_line", "%d", e->line) ||
         provenance_set(p, "profile", o->profile) || provenance_set(p, "seed", e->seed) ||
         provenance_setf(p, "points", "%zu", e->count) || provenance_set(p, "params", e->params) ||
-        provenance_set(p, "run_id", o->run_id))
+        provenance_set(p, "run_id", o->run_id) ||
+        (o->shard && shard_add_provenance(p, e, o->shard)))
         return snprintf(err, errlen, "out of memory"), -1;
     return 0;
 }
@@ -150,12 +154,17 @@ static int start_provenance(struct outputs *out, const struct experiment *e,
 static int open_outputs(struct outputs *out, const struct experiment *e, const struct run_options *o,
                         char *err, size_t errlen)
 {
+    char dir[4096], set[256];
     memset(out, 0, sizeof *out);
     out->run_id = o->run_id;
-    if (set_out_make_dir(o->out_dir) != 0)
-        return snprintf(err, errlen, "cannot create %s: %s", o->out_dir, strerror(errno)), -1;
-    set_out_sweep(o->out_dir, e->name);
-    out->set = set_out_begin(o->out_dir, e->name, err, errlen);
+    if (shard_place(o->out_dir, e->name, o->shard, dir, sizeof dir, set, sizeof set) != 0)
+        return snprintf(err, errlen, "%s/%s: %s", o->out_dir, e->name, strerror(ENAMETOOLONG)), -1;
+    if (set_out_make_dir(dir) != 0)
+        return snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno)), -1;
+    if (set_out_check(dir, set, err, errlen) != 0)
+        return -1;
+    set_out_sweep(dir, set);
+    out->set = set_out_begin(dir, set, err, errlen);
     if (out->set)
         out->samples = set_out_file(out->set, "samples.csv", err, errlen);
     if (out->samples)
@@ -194,18 +203,18 @@ static int write_provenance(struct outputs *out, char *err, size_t errlen)
     return commit_file(&f, err, errlen);
 }
 
-/* Commits the set when some point was measured, else discards it: the
- * folder then holds the new set, or the old one untouched. */
-static int close_outputs(struct outputs *out, long measured, char *err, size_t errlen)
+/* Commits the set if keep (some point was measured, or a shard's), else
+ * discards it: the folder then holds the new set, or the old one untouched. */
+static int close_outputs(struct outputs *out, int keep, char *err, size_t errlen)
 {
     int status = 0;
-    if (measured > 0)
+    if (keep)
         status = write_provenance(out, err, errlen);
-    if (measured > 0 && status == 0)
+    if (keep && status == 0)
         status = commit_file(&out->samples, err, errlen);
-    if (measured > 0 && status == 0)
+    if (keep && status == 0)
         status = commit_file(&out->summary, err, errlen);
-    if (measured > 0 && status == 0) {
+    if (keep && status == 0) {
         status = set_out_commit(out->set, err, errlen);
         out->set = NULL; /* freed by the commit, whatever it returned */
     }
@@ -275,14 +284,17 @@ int run_experiment(const struct experiment *e, const struct run_options *o)
         fprintf(stderr, "\nrunner: interrupted; %s/%s left as it was\n", o->out_dir, e->name);
         return code;
     }
-    if (close_outputs(&out, measured, err, sizeof err) != 0) {
+    if (close_outputs(&out, measured > 0 || o->shard, err, sizeof err) != 0) {
         fprintf(stderr, "runner: %s\n", err);
         return run_exit_worse(code, EXIT_OUTPUT);
     }
-    if (!o->quiet && measured > 0)
-        fprintf(stderr, "%s: %ld of %zu points written to %s/%s/\n", e->name, measured, e->count,
-                o->out_dir, e->name);
-    if (measured == 0 && e->count > 0)
+    char shard[64] = "";
+    if (o->shard)
+        shard_folder(o->shard, shard, sizeof shard);
+    if (!o->quiet && (measured > 0 || o->shard))
+        fprintf(stderr, "%s: %ld of %zu points written to %s/%s/%s%s\n", e->name, measured,
+                e->count, o->out_dir, e->name, shard, shard[0] ? "/" : "");
+    if (measured == 0 && e->count > 0 && !o->shard)
         fprintf(stderr, "%s: no point was measured; nothing written\n", e->name);
     return code;
 }
@@ -312,7 +324,8 @@ int run_lock_all(const struct experiment *const *experiments, size_t count,
     if (set_out_make_dir(o->out_dir) != 0)
         snprintf(err, sizeof err, "cannot create %s: %s", o->out_dir, strerror(errno));
     while (!err[0] && held < count) {
-        struct lock *l = lock_take(o->out_dir, sorted[held]->name, o->wait, err, sizeof err);
+        struct lock *l = shard_lock_experiment(o->out_dir, sorted[held]->name, o->shard, o->wait,
+                                               err, sizeof err);
         if (!l)
             break;
         locks[held++] = l;

@@ -27,9 +27,11 @@ struct run_options {
     const char *run_id;  /* carried by every file of every set this run writes */
     int quiet;
     int wait;            /* wait for another run's lock instead of refusing */
+    const struct shard_spec *shard; /* NULL, or write out_dir/<experiment>/shard-K-of-N/ */
 };
 
 struct lock;
+struct shard_spec;
 
 /* Locks experiments[0..count) of one run under o->out_dir (created if
  * missing), in name order, so that two runs waiting for each other's
@@ -42,9 +44,10 @@ int run_lock_all(const struct experiment *const *experiments, size_t count,
 void run_unlock_all(struct lock **locks, size_t count);
 
 /* Measures every point of e and commits samples.csv, summary.csv and
- * provenance.csv under out_dir/<name>/ as one set: after any failure the
- * folder holds the old set or the new one, whole. Points that fail are
- * reported and left out; the others are written. The caller holds e's lock
+ * provenance.csv under out_dir/<name>/ (a shard: out_dir/<name>/shard-K-of-N/)
+ * as one set: after any failure the folder holds the old set or the new
+ * one, whole. Points that fail are reported and left out; the others are
+ * written (a shard writes its set even with none, so the merge sees it). The caller holds e's lock
  * (run_lock_all). Returns an enum run_exit. */
 int run_experiment(const struct experiment *e, const struct run_options *o);
 

@@ -1,18 +1,10 @@
 #!/bin/sh
 # e2e.sh RUNNER: the runner as a user meets it: commands, files, columns,
 # exit codes, the memory guard, and no torn output when interrupted.
-set -u
 runner=$1
-cd "$(dirname "$0")/.."
-tmp=${FLOPBENCH_TEST_TMP:-/tmp}/e2e.$$
-mkdir -p "$tmp"
-passed=0 failed=0 skipped=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL e2e: $*"; }
-expect() { # expect DESCRIPTION COMMAND...: the command must succeed
-    d=$1; shift
-    if "$@"; then ok; else bad "$d"; fi
-}
+cd "$(dirname "$0")/.." || exit 1
+. tests/lib.sh
+test_begin e2e
 
 "$runner" --help >"$tmp/out" 2>&1; expect "--help exits 0" [ $? -eq 0 ]
 expect "--help shows usage" grep -q '^usage: runner run' "$tmp/out"
@@ -44,7 +36,7 @@ for f in samples.csv summary.csv provenance.csv; do
     expect "tiny wrote $f" [ -s "$out/tiny/$f" ]
 done
 expect "no temporary file left" [ -z "$(ls "$out/tiny" | grep '\.tmp$')" ]
-header='experiment,backend,op,impl,dtype,axis,n,iterations,threads,graph,flush_l2,samples,median_s,ci_low_s,ci_high_s,ci_level,min_s,max_s,mean_s,stddev_s,rel_ci,outliers,flops,bytes,gbps,gflops,rel_err,seed,run_id'
+header='experiment,backend,op,impl,dtype,axis,n,iterations,threads,graph,flush_l2,samples,median_s,ci_low_s,ci_high_s,ci_level,min_s,max_s,mean_s,stddev_s,rel_ci,outliers,flops,bytes,gbps,gflops,rel_err,seed,device,run_id'
 expect "summary header is the documented one" [ "$(head -n 1 "$out/tiny/summary.csv")" = "$header" ]
 rows=$(($(wc -l <"$out/tiny/summary.csv") - 1))
 expect "one summary row per point ($rows of $points)" [ "$rows" -eq "$points" ]
@@ -107,6 +99,4 @@ expect "no temporary file left after the interrupt" [ -z "$(ls "$out/tiny" | gre
 "$runner" run tests/e2e/optional_gpu.lua --out "$out" --quiet 2>"$tmp/err"
 expect "--quiet is quiet" [ "$(grep -vc 'skipping backend' "$tmp/err")" -eq 0 ]
 
-rm -rf "$tmp"
-echo "RESULT e2e $passed $failed $skipped"
-[ "$failed" -eq 0 ]
+test_end

@@ -59,6 +59,7 @@ if make --no-print-directory -s SAN=1 BUILD=build-san unit all >"$FLOPBENCH_TEST
     done
     run_part san-lang tests/lang/run.sh build-san/runner
     run_part san-sets env FAILAT_SHIM=build-san/tests/failat.so tests/e2e/sets.sh build-san/runner
+    run_part san-shards tests/e2e/shards.sh build-san/runner
     unset ASAN_OPTIONS UBSAN_OPTIONS
 else
     cat "$FLOPBENCH_TEST_TMP/san-build.log"
@@ -72,11 +73,20 @@ run_part lang tests/lang/run.sh "$BUILD/runner"
 echo "end to end (tests/e2e.sh):"
 run_part e2e tests/e2e.sh "$BUILD/runner"
 
+echo "an op added through the catalogue alone (tests/catalogue.sh):"
+run_part catalogue tests/catalogue.sh "$BUILD/runner"
+
 echo "framework workers (tests/workers.sh):"
 run_part workers tests/workers.sh "$BUILD/runner"
 
 echo "an experiment's files as one set (tests/e2e/sets.sh):"
 run_part sets env FAILAT_SHIM="$BUILD/tests/failat.so" tests/e2e/sets.sh "$BUILD/runner"
+
+echo "shards, merges and --devices (tests/e2e/shards.sh):"
+run_part shards tests/e2e/shards.sh "$BUILD/runner"
+
+echo "sweeps on a one-node Slurm cluster (tests/slurm.sh):"
+run_part slurm tests/slurm.sh "$BUILD/runner"
 
 echo "a build without nvcc (CUDA=0, in build-nocuda): the language, end to end, the paper:"
 if make --no-print-directory -s CUDA=0 BUILD=build-nocuda all >"$FLOPBENCH_TEST_TMP/nocuda-build.log" 2>&1; then

@@ -10,6 +10,9 @@ build="gcc make pkg-config lua5.4 liblua5.4-dev libcsv-dev libopenblas-dev libmd
 frameworks="python3 python3-numpy python3-torch python3-threadpoolctl"
 paper="gnuplot-nox latexmk lmodern texlive-latex-base texlive-latex-recommended texlive-latex-extra
        texlive-fonts-recommended texlive-pictures poppler-utils"
+# A one-node Slurm cluster for tests/slurm.sh (tools/slurm/ on a real
+# scheduler): installed as root; without them that test skips, saying why.
+cluster="slurm-wlm munge"
 
 case "${1:-all}" in
 build) want="$build $frameworks" ;;
@@ -23,6 +26,12 @@ for p in $want; do
     dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||
         missing="$missing $p"
 done
+if [ "$(id -u)" -eq 0 ] && [ "${1:-all}" = all ]; then
+    for p in $cluster; do
+        dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||
+            missing="$missing $p"
+    done
+fi
 [ -z "$missing" ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -16,7 +16,10 @@
 static int setups, runs, teardowns;
 static double fake_time = 1e-3; /* seconds per call */
 
-static const char *const impl_list[] = { "fake", NULL };
+static const struct kernel_impl impl_list[] = {
+    { "matvec", "fake", TRAFFIC_MATERIALISED, { NULL, NULL }, 0 },
+    { NULL, NULL, TRAFFIC_MATERIALISED, { NULL, NULL }, 0 },
+};
 
 static int always(char *reason) { (void)reason; return 1; }
 static int fits(const struct kernel_point *p, struct kernel_memory *m, char *err)
@@ -63,11 +66,11 @@ static void describe(const struct kernel_point *p, kernel_fact_fn fact, void *ct
 }
 
 static const struct kernel_backend good = {
-    "good", "fake", { impl_list, impl_list, impl_list }, always, fits, setup, verify_ok, run,
+    "good", "Good", "fake", impl_list, always, fits, setup, verify_ok, run,
     teardown, describe, 0, 0,
 };
 static const struct kernel_backend wrong = {
-    "wrong", "fake", { impl_list, impl_list, impl_list }, always, fits, setup, verify_wrong, run,
+    "wrong", "Wrong", "fake", impl_list, always, fits, setup, verify_wrong, run,
     teardown, describe, 0, 0,
 };
 
@@ -77,8 +80,8 @@ static struct point make_point(const struct kernel_backend *b, long n, long samp
     memset(&p, 0, sizeof p);
     p.backend = b;
     snprintf(p.impl, sizeof p.impl, "fake");
-    p.k.impl = p.impl;
-    p.k.op = OP_MATVEC;
+    p.k.impl = NULL; /* the default, "fake": p.impl would not survive the copy out */
+    p.k.op = kernel_op_find("matvec");
     p.k.n = n;
     p.k.axis = -1;
     p.sampling = (struct sampling){ .iterations = 10, .warmup = 2, .samples = samples,
@@ -230,7 +233,8 @@ static void test_failed_point_keeps_the_others(void)
     CHECK(file_has(path, "\nrun_id,test-run-1\n") && file_has(path, "\nsummary_rows,2\n") &&
           file_has(path, "\nsamples_rows,6\n"), "provenance lacks the run id or the row counts");
     snprintf(path, sizeof path, "%s/mixed/summary.csv", dir);
-    CHECK(file_has(path, ",seed,run_id\n") && file_has(path, ",test-run-1\n"), "summary lacks run_id");
+    CHECK(file_has(path, ",seed,device,run_id\n") && file_has(path, ",cpu,test-run-1\n"),
+          "summary lacks the device or run_id columns");
     CHECK(entries(dir) == 1, "%s holds %d entries, want only mixed/", dir, entries(dir));
 
     struct experiment all_wrong = { .name = "allwrong", .script = "tests/unit/test_measure.c",
