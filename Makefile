@@ -27,7 +27,8 @@ say =
 endif
 
 PKGS_CFLAGS := $(shell pkg-config --cflags lua5.4 openblas 2>/dev/null)
-COMMIT  := $(shell git describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)
+# An unpacked artifact (tools/artifact.sh) names its commit in COMMIT.
+COMMIT  := $(shell cat COMMIT 2>/dev/null || git describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)
 
 WARN     = -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Wpointer-arith -Wformat=2
 OPT      = -O2 -g -march=$(ARCH)
@@ -174,3 +175,4 @@ clean:
 
 -include $(LIB_OBJ:.o=.d) $(BUILD)/obj/runner/main.d
 -include reports/paper.mk
+-include reports/evaluate.mk

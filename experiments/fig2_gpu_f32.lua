@@ -48,4 +48,7 @@ claim {
   measure = { kind = "ratio", experiment = "fig2-gpu-f32-torch", n = 20000,
               num = { op = "outer_sum", axis = 0 }, den = { op = "matvec" } },
   expect = { above = 2 },
+  references = {
+    { host = "h200", class = "NVIDIA H200", value = 2.41, tolerance = 0.1 },
+  },
 }

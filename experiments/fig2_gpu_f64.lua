@@ -61,6 +61,12 @@ claim {
   measure = { kind = "ratio", experiment = "fig2-gpu-f64-cupy", n = 20000,
               num = { op = "outer_sum", axis = 0 }, den = { op = "matvec" } },
   expect = { near = 1.5, tolerance = 0.3 },
+  -- The value recorded on a class of machine (results/<host>/), and how far
+  -- a rerun on that class may land from it; checked against those results
+  -- by tests/report/test_hosts.sh (lua/report_refs.lua).
+  references = {
+    { host = "h200", class = "NVIDIA H200", value = 2.56, tolerance = 0.1 },
+  },
 }
 
 claim {
@@ -70,4 +76,7 @@ claim {
   measure = { kind = "growth", of = "difference", experiment = "fig2-gpu-f64-cupy", from = 1000, to = 20000,
               num = { op = "outer_sum", axis = 0 }, den = { op = "matvec" } },
   expect = { above = 1 },
+  references = {
+    { host = "h200", class = "NVIDIA H200", value = 21.1, tolerance = 3 },
+  },
 }

@@ -37,4 +37,7 @@ claim {
   measure = { kind = "ratio", experiment = "fig3-gpu-f64-cupy", n = 20000,
               num = { op = "outer_sum", axis = 1 }, den = { op = "matvec" } },
   expect = { below = 1.15 },
+  references = {
+    { host = "h200", class = "NVIDIA H200", value = 1.97, tolerance = 0.1 },
+  },
 }

@@ -1,7 +1,9 @@
 -- report.lua: `runner report SPEC.lua [options] SCRIPT.lua...` turns the
 -- results of the experiments the scripts declare into what the paper
 -- inputs: macros.tex, claims.tex, bytes.tex, listings.tex, artifact.tex,
--- claims.txt and one gnuplot script per figure, all under --out.
+-- claims.txt, claims-hosts.tex (every host side by side), evaluation.txt
+-- (the evaluator's table), references.txt and one gnuplot script per
+-- figure, all under --out.
 --
 -- A file is rewritten only when its text changes (through a temporary of
 -- its own, which nothing planted can redirect, and a rename, so never
@@ -19,6 +21,9 @@ local claims = require "report_claims"
 local plot = require "report_plot"
 local tex = require "report_tex"
 local layers = require "report_layers"
+local hosts_mod = require "report_hosts"
+local refs = require "report_refs"
+local artifact = require "report_artifact"
 
 local M = {}
 local fail = data.fail
@@ -174,8 +179,15 @@ end
 
 -- Runs the spec and returns { figures = {...}, bytes = {names...}, quotes = {...} }.
 local function load_spec(path)
-  local spec, files, keys = { figures = {}, bytes = {}, quotes = {} }, {}, {}
+  local spec, files, keys = { figures = {}, bytes = {}, quotes = {}, hosts_figures = {} }, {}, {}
   local env = {
+    hosts_figure = function(f)
+      local where = position(2)
+      hosts_mod.check_figure(where, f)
+      if files[f.file] then fail("%shosts_figure '%s': declared twice", where, f.file) end
+      files[f.file] = f
+      spec.hosts_figures[#spec.hosts_figures + 1] = f
+    end,
     figure = function(f)
       local where = position(2)
       check_figure(where, f, files)
@@ -274,6 +286,10 @@ local function check_names(spec, by_name)
   end
   for _, name in ipairs(spec.layers and layers.experiments(spec.layers) or {}) do
     known(spec.layers.where, "layers_table", name)
+  end
+  for _, f in ipairs(spec.hosts_figures) do
+    if f.framework then known(f.where, "hosts_figure '" .. f.file .. "'", f.framework) end
+    if f.library then known(f.where, "hosts_figure '" .. f.file .. "'", f.library) end
   end
   for _, qt in ipairs(spec.quotes) do
     known(qt.where, "quote '" .. qt.key .. "'", qt.experiment)
@@ -404,7 +420,10 @@ end
 local function gather(opt, spec)
   local exps, by_name, all_claims = declare(opt.scripts, opt.profile)
   check_names(spec, by_name)
-  for _, c in ipairs(all_claims) do claims.check(c, by_name) end
+  for _, c in ipairs(all_claims) do
+    claims.check(c, by_name)
+    refs.check(c)
+  end
   local _, full_by_name = declare(opt.scripts, "full")
   for _, exp in ipairs(exps) do
     data.load(exp, opt)
@@ -422,6 +441,18 @@ local function gather(opt, spec)
   local estimates = {}
   for name, e in pairs(full_by_name) do estimates[name] = claims.estimate(e.points, by_name[name]) end
   return exps, by_name, results, estimates
+end
+
+-- Says on stderr which references disagree with the results they cite
+-- (references.txt lists them all; tests/report/test_hosts.sh fails on one).
+local function report_references(rows)
+  for _, row in ipairs(rows) do
+    for _, k in ipairs(row.checks) do
+      if not k.agrees then
+        io.stderr:write(string.format("  reference of claim %s (%s): disagrees: %s\n", row.claim.id, k.ref.host, (k.why:gsub("%c", " "))))
+      end
+    end
+  end
 end
 
 -- Writes files (name -> text) under dir, each only if its text changed.
@@ -444,18 +475,32 @@ function M.main(argv)
   if #opt.scripts == 0 then fail("runner report: needs at least one experiment SCRIPT.lua\n%s", usage) end
   local spec = load_spec(opt.spec)
   local exps, by_name, results, estimates = gather(opt, spec)
+  local hosts = hosts_mod.list(opt)
+  hosts_mod.load(hosts, exps)
+  local rows = hosts_mod.judge(hosts, results)
+  report_references(rows)
+  local evaluation = hosts_mod.text(hosts, rows)
   local files = {
-    ["macros.tex"] = tex.macros(exps, results, opt, spec.quotes, by_name,
-                                function(m) layers.macros(m, spec.layers, by_name) end),
+    ["macros.tex"] = tex.macros(exps, results, opt, spec.quotes, by_name, function(m)
+      layers.macros(m, spec.layers, by_name)
+      artifact.macros(m, rows)
+    end),
+    ["claims-hosts.tex"] = hosts_mod.table(hosts, rows),
+    ["evaluation.txt"] = evaluation,
+    ["references.txt"] = hosts_mod.references(rows),
     ["layers.tex"] = layers.table(spec.layers, by_name),
     ["claims.tex"] = tex.claims_table(results),
     ["bytes.tex"] = tex.bytes_table(spec.bytes, by_name),
     ["listings.tex"] = tex.listings(opt.scripts),
-    ["artifact.tex"] = tex.artifact_table(results, estimates),
+    ["artifact.tex"] = artifact.table(rows, hosts, estimates),
     ["claims.txt"] = claims_text(results),
   }
   for _, f in ipairs(spec.figures) do
     local name, text = plot.output(f, by_name)
+    files[name] = text
+  end
+  for _, f in ipairs(spec.hosts_figures) do
+    local name, text = hosts_mod.ratio_figure(f, hosts)
     files[name] = text
   end
   write_all(opt.out, files)

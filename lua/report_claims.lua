@@ -29,12 +29,13 @@ local fail = data.fail
 local M = {}
 
 local claim_fields = { id = true, text = true, article = true, measure = true, expect = true,
-                       note = true, script = true, line = true }
-local valid_claim_fields = "article, expect, id, measure, note, text"
+                       note = true, references = true, script = true, line = true }
+local valid_claim_fields = "article, expect, id, measure, note, references, text"
 
 local function at(c)
   return string.format("%s:%d: claim '%s': ", c.script or "?", c.line or 0, tostring(c.id))
 end
+M.at = at
 
 local function describe(v)
   if type(v) == "string" then return string.format("%q", v) end

@@ -226,7 +226,12 @@ end
 -- dir, source, tag, prov, series, by_key, ns (sorted), nmax. Leaves
 -- exp.source = "missing" if there are none.
 function M.load(exp, opt)
-  local where = M.locate(exp.name, opt)
+  return M.load_at(exp, M.locate(exp.name, opt))
+end
+
+-- Fills exp as M.load does from where ({ dir, source, tag }, as M.locate
+-- returns it); where = nil leaves exp.source = "missing".
+function M.load_at(exp, where)
   exp.series, exp.by_key, exp.ns, exp.prov = {}, {}, {}, {}
   if not where then
     exp.source = "missing"

@@ -325,6 +325,10 @@ local function legend(fig, exps)
     .. ": do not edit.\n{\\centering " .. table.concat(items, "\\hspace{1.5em plus 0.5em}\n") .. "\\par}\n"
 end
 
+-- The pieces other figure makers (report_hosts.lua) draw with.
+M.header, M.empty_panel, M.datablock, M.nice, M.n_axis, M.num =
+  header, empty_panel, datablock, nice, n_axis, num
+
 local kinds = { runtime = runtime, bandwidth = bandwidth }
 M.kinds = { runtime = true, bandwidth = true, legend = true }
 

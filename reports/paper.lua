@@ -132,3 +132,10 @@ quote { key = "cpu-gemv", experiment = "fig2-cpu-ref", series = { op = "matvec",
 quote { key = "cpu-fused", experiment = "fig2-cpu-ref", series = { op = "outer_sum", impl = "fused" } }
 quote { key = "cpu-gemm-rows", experiment = "fig2-cpu-ref", series = { op = "outer_sum", impl = "gemm", axis = 1 } }
 quote { key = "cpu-gemm-cols", experiment = "fig2-cpu-ref", series = { op = "outer_sum", impl = "gemm", axis = 0 } }
+
+-- Across hosts: each article panel's ratio (outer_sum over matvec) against
+-- N on every host that recorded it, the framework solid and the library
+-- under it dashed (lua/report_hosts.lua).
+hosts_figure { file = "hosts-gpu-f64", framework = "fig2-gpu-f64-cupy", library = "fig2-gpu-f64", axis = 0 }
+hosts_figure { file = "hosts-gpu-f32", framework = "fig2-gpu-f32-torch", library = "fig2-gpu-f32", axis = 0 }
+hosts_figure { file = "hosts-cpu", framework = "fig2-cpu-torch", library = "fig2-cpu", axis = 0 }

@@ -113,3 +113,37 @@ write_experiment("data/live/fig2-cpu-ref", "fig2-cpu-ref", "openblas", "f32", cp
   { op = "outer_sum", impl = "fused", axis = 0, launch = 20e-6, bw = 0.05e9 },
   { op = "outer_sum", impl = "fused", axis = 1, launch = 20e-6, bw = 0.06e9 },
 }, cpu_ns, 0.05)
+
+-- Two more recorded hosts, older than fakegpu (so the report's single
+-- source stays fakegpu's) for the report across hosts: an H200-like card
+-- with the libraries' experiments alone, and a CPU of this host's class.
+local h200_host = {}
+for i, kv in ipairs(gpu_host) do h200_host[i] = kv end
+h200_host[1] = { "host", "fakeh200" }
+h200_host[8] = { "date_utc", "2026-11-10T10:00:00Z" }
+h200_host[9] = { "gpu_name", "Fake H200" }
+write_experiment("data/recorded/fakeh200/fig2-gpu-f64", "fig2-gpu-f64", "cublas", "f64", h200_host, {
+  { op = "matvec", impl = "gemm", launch = 10e-6, bw = 4.1e12 },
+  { op = "outer_sum", impl = "gemm", axis = 0, launch = 20e-6, bw = 3.6e12 },
+}, gpu_ns, 0.002)
+write_experiment("data/recorded/fakeh200/fig2-gpu-f32", "fig2-gpu-f32", "cublas", "f32", h200_host, {
+  { op = "matvec", impl = "gemm", launch = 9e-6, bw = 4.0e12 },
+  { op = "outer_sum", impl = "gemm", axis = 0, launch = 18e-6, bw = 3.4e12 },
+}, gpu_ns, 0.002)
+local cpu_recorded = {}
+for i, kv in ipairs(cpu_host) do cpu_recorded[i] = kv end
+cpu_recorded[1] = { "host", "fakecpu" }
+cpu_recorded[8] = { "date_utc", "2026-11-01T09:00:00Z" }
+write_experiment("data/recorded/fakecpu/fig2-cpu", "fig2-cpu", "openblas", "f32", cpu_recorded, {
+  { op = "matvec", impl = "gemm", launch = 30e-6, bw = 12e9 },
+  { op = "outer_sum", impl = "gemm", axis = 0, launch = 40e-6, bw = 12e9 * 2 / 1.3 },
+}, cpu_ns, 0.05)
+-- Its row sums half as fast as this build's: a reference that differs.
+write_experiment("data/recorded/fakecpu/fig2-cpu-ref", "fig2-cpu-ref", "openblas", "f32", cpu_recorded, {
+  { op = "copy", impl = "memcpy", launch = 2e-6, bw = 9e9 },
+  { op = "matvec", impl = "gemv", launch = 30e-6, bw = 12e9 },
+  { op = "outer_sum", impl = "gemm", axis = 0, launch = 40e-6, bw = 14e9 },
+  { op = "outer_sum", impl = "gemm", axis = 1, launch = 40e-6, bw = 7.5e9 },
+  { op = "outer_sum", impl = "fused", axis = 0, launch = 20e-6, bw = 0.05e9 },
+  { op = "outer_sum", impl = "fused", axis = 1, launch = 20e-6, bw = 0.06e9 },
+}, cpu_ns, 0.01)

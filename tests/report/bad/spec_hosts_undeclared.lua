@@ -1,0 +1,2 @@
+-- error: tests/report/bad/spec_hosts_undeclared.lua:2: hosts_figure 'hosts-x': experiment 'fig9' is not declared by any script given to the report (declared: fig2-cpu, fig2-cpu-ref, fig2-cpu-torch, fig2-gpu-f32, fig2-gpu-f32-ref, fig2-gpu-f32-torch, fig2-gpu-f64, fig2-gpu-f64-cupy, fig2-gpu-f64-ref, fig3-gpu-f64, fig3-gpu-f64-cupy, frameworks-cpu, frameworks-gpu)
+hosts_figure { file = "hosts-x", library = "fig9", axis = 0 }
