@@ -230,7 +230,7 @@ static void test_failed_point_keeps_the_others(void)
     CHECK(file_has(path, "\nrun_id,test-run-1\n") && file_has(path, "\nsummary_rows,2\n") &&
           file_has(path, "\nsamples_rows,6\n"), "provenance lacks the run id or the row counts");
     snprintf(path, sizeof path, "%s/mixed/summary.csv", dir);
-    CHECK(file_has(path, ",seed,run_id\n") && file_has(path, ",test-run-1\n"), "summary lacks run_id");
+    CHECK(file_has(path, ",seed,disturbed,paired,run_id\n") && file_has(path, ",test-run-1\n"), "summary lacks run_id");
     CHECK(entries(dir) == 1, "%s holds %d entries, want only mixed/", dir, entries(dir));
 
     struct experiment all_wrong = { .name = "allwrong", .script = "tests/unit/test_measure.c",
