@@ -313,6 +313,7 @@ function M.macros(exps, results, opt, quotes, by_name, more)
     verdicts = table.concat(phrases, ", ", 1, #phrases - 1) .. " and " .. phrases[#phrases]
   end
   m:set("report/verdicts", verdicts)
+  require("report_disturb").macros(m, exps, esc)
   m:set("report/claims", tostring(#results))
   m:set("report/holds", tostring(count.holds))
   m:set("report/fails", tostring(count["does not hold"]))
