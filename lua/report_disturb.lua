@@ -1,6 +1,6 @@
 -- report_disturb.lua: what the paper says about how its numbers were
 -- measured, from the data: which experiments were measured in rounds (and
--- so have paired ratios), which fell back to one point at a time, which
+-- so have paired ratios), which fell back to smaller groups, which
 -- rounds were disturbed and why, what could be watched (NVML, /proc), and
 -- whether OpenBLAS's core fitted the CPU. Macros under stats/.
 
@@ -72,8 +72,8 @@ function M.macros(m, exps, esc)
   m:set("stats/nvml", words(facts(exps, function(k) return k == "disturb_nvml" end, esc), "not recorded"))
   m:set("stats/openblas-core",
         words(facts(exps, function(k) return k == "openblas_core_fits" end, esc), "not recorded"))
-  m:set("stats/one-at-a-time",
-        words(facts(exps, function(k) return k:match("^one_at_a_time_n%d+$") end, esc), "none"))
+  m:set("stats/smaller-groups",
+        words(facts(exps, function(k) return k:match("^smaller_groups_n%d+$") end, esc), "none"))
 end
 
 M.words = words

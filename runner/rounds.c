@@ -35,30 +35,54 @@ static void fail_point(struct rounds_point *p, int status)
     p->status = status;
 }
 
-/* Checks each point alone, then all of them at once: 1 if those that fit
- * alone fit together. Points that do not fit alone fail here. */
-static int fit_together(struct rounds_point *pts, size_t count, char *note, size_t notelen)
+/* Adds what point p needs to sum, and keeps the least free memory seen. */
+static void add_need(struct kernel_memory *sum, const struct kernel_memory *m)
+{
+    sum->host_need += m->host_need;
+    sum->device_need += m->device_need;
+    sum->host_free = m->host_free < sum->host_free ? m->host_free : sum->host_free;
+    sum->device_free = m->device_free < sum->device_free ? m->device_free : sum->device_free;
+}
+
+/* Checks each point alone (one that does not fit fails here, its need in
+ * mem[i]), then all of them at once: 1 if those that fit alone fit together. */
+static int fit_together(struct rounds_point *pts, size_t count, struct kernel_memory *mem, char *note,
+                        size_t notelen)
 {
     struct kernel_memory sum = { 0, SIZE_MAX, 0, SIZE_MAX };
     size_t fitting = 0;
     for (size_t i = 0; i < count; i++) {
-        struct kernel_memory m;
-        pts[i].status = measure_memory(pts[i].point, &m, pts[i].err);
+        pts[i].status = measure_memory(pts[i].point, &mem[i], pts[i].err);
         if (pts[i].status == KERNEL_OK)
-            pts[i].status = measure_fits(&m, pts[i].err);
+            pts[i].status = measure_fits(&mem[i], pts[i].err);
         if (pts[i].status != KERNEL_OK)
             continue;
         fitting++;
-        sum.host_need += m.host_need;
-        sum.device_need += m.device_need;
-        sum.host_free = m.host_free < sum.host_free ? m.host_free : sum.host_free;
-        sum.device_free = m.device_free < sum.device_free ? m.device_free : sum.device_free;
+        add_need(&sum, &mem[i]);
     }
     char why[KERNEL_ERR_LEN];
     if (fitting < 2 || measure_fits(&sum, why) == KERNEL_OK)
         return 1;
-    snprintf(note, notelen, "%zu points together %s: measured one at a time", fitting, why);
+    snprintf(note, notelen, "%zu points together %s: measured in smaller groups, in order, each as many as fit", fitting, why);
     return 0;
+}
+
+/* How many points from pts[0] on fit together (at least one). */
+static size_t fitting_run(const struct rounds_point *pts, const struct kernel_memory *mem, size_t count)
+{
+    struct kernel_memory sum = { 0, SIZE_MAX, 0, SIZE_MAX };
+    char why[KERNEL_ERR_LEN];
+    size_t k = 0;
+    for (; k < count; k++) {
+        if (pts[k].status != KERNEL_OK)
+            continue;
+        struct kernel_memory next = sum;
+        add_need(&next, &mem[k]);
+        if (k > 0 && measure_fits(&next, why) != KERNEL_OK)
+            break;
+        sum = next;
+    }
+    return k ? k : 1;
 }
 
 /* Starts the points of pts[0..count) that are still OK. */
@@ -130,6 +154,11 @@ static int run_rounds(struct rounds_point *pts, size_t count, long *round, size_
             pts[i].status = KERNEL_ERROR;
         }
     }
+    size_t ok = 0;
+    for (size_t i = 0; i < count; i++)
+        ok += pts[i].status == KERNEL_OK;
+    for (size_t i = 0; i < count; i++)
+        pts[i].paired = pts[i].status == KERNEL_OK && ok > 1;
     return measure_interrupted ? -1 : 0;
 }
 
@@ -141,23 +170,30 @@ int rounds_measure(struct rounds_point *pts, size_t count, uint64_t seed, struct
         memset(&pts[i].m, 0, sizeof pts[i].m);
         pts[i].state = NULL;
         pts[i].err[0] = '\0';
+        pts[i].paired = 0;
     }
     size_t *order = malloc((count ? count : 1) * sizeof *order);
-    if (!order) {
+    struct kernel_memory *mem = calloc(count ? count : 1, sizeof *mem);
+    if (!order || !mem) {
         for (size_t i = 0; i < count; i++) {
             snprintf(pts[i].err, KERNEL_ERR_LEN, "out of memory");
             pts[i].status = KERNEL_NO_MEMORY;
         }
+        free(order);
+        free(mem);
         return 0;
     }
     uint64_t rng = seed;
     long round = 1;
     int status = 0;
-    if (fit_together(pts, count, note, notelen))
+    if (fit_together(pts, count, mem, note, notelen))
         status = run_rounds(pts, count, &round, order, &rng, d);
     else
-        for (size_t i = 0; i < count && status == 0; i++)
-            status = run_rounds(&pts[i], 1, &round, order, &rng, d);
+        for (size_t i = 0, k; i < count && status == 0; i += k) {
+            k = fitting_run(&pts[i], &mem[i], count - i);
+            status = run_rounds(&pts[i], k, &round, order, &rng, d);
+        }
     free(order);
+    free(mem);
     return status;
 }

@@ -18,11 +18,13 @@ struct rounds_point {
     int status;            /* a kernel_status */
     char err[KERNEL_ERR_LEN];
     void *state;           /* live between measure_start and measure_end */
+    int paired;            /* 1 if measured in the same rounds as another point */
 };
 
 /* Measures pts[0..count) in rounds. The memory guard counts every point
- * live at once; where they do not fit together they are measured one at a
- * time, and note (notelen bytes) says so and why, else it is "". The order
+ * live at once; where they do not fit together they are measured in
+ * smaller groups (in order, each as many as fit, one at least), and note
+ * (notelen bytes) says so and why, else it is "". The order
  * of each round is a Fisher-Yates shuffle drawn from splitmix64 seeded with
  * seed, so the same seed gives the same orders. d (NULL: nothing watched)
  * reads the disturbances of each round; samples of a disturbed round are

@@ -308,12 +308,12 @@ static int run_group(const struct experiment *e, const size_t *index, size_t cou
         return EXIT_INTERRUPTED;
     }
     if (note[0]) {
-        snprintf(key, sizeof key, "one_at_a_time_n%ld", first->k.n);
+        snprintf(key, sizeof key, "smaller_groups_n%ld", first->k.n);
         provenance_set(out->prov, key, note);
     }
     int code = EXIT_OK;
     for (size_t j = 0; j < count; j++)
-        code = run_exit_worse(code, record_point(e, index[j], &pts[j], count > 1 && !note[0], out,
+        code = run_exit_worse(code, record_point(e, index[j], &pts[j], pts[j].paired, out,
                                                  pr, measured));
     return code;
 }

@@ -236,8 +236,10 @@ static void test_all_disturbed(void)
     disturb_close(d);
 }
 
-/* Three points that fit alone (80 KB each) but not together (100 KB free). */
-static void test_one_at_a_time(void)
+/* Three points that fit alone (80 KB each) but not together (100 KB free):
+ * each is measured in its own rounds. With 170 KB free, two fit: the first
+ * two are measured together, the third after them. */
+static void test_smaller_groups(void)
 {
     enum { P = 3, S = 6 };
     struct point points[P];
@@ -245,15 +247,22 @@ static void test_one_at_a_time(void)
     char note[KERNEL_ERR_LEN];
     host_free = 100000;
     CHECK(measure(points, pts, P, S, 5, NULL, note) == 0, "interrupted");
-    host_free = 1u << 30;
     CHECK(strstr(note, "3 points together needs 240.0 KB of host memory, 100.0 KB available") &&
-          strstr(note, "one at a time"), "note: %s", note);
+          strstr(note, "smaller groups"), "note: %s", note);
     for (int i = 0; i < P; i++) {
         const struct measurement *m = &pts[i].m;
         CHECK(pts[i].status == KERNEL_OK && m->count == S, "point %d: %ld samples", i, m->count);
         CHECK(m->round[0] == i * S + 1 && m->order[0] == 1, "point %d starts at round %ld", i, m->round[0]);
     }
     free_all(pts, P);
+    host_free = 170000;
+    CHECK(measure(points, pts, P, S, 5, NULL, note) == 0, "interrupted");
+    CHECK(pts[0].m.round[0] == 1 && pts[1].m.round[0] == 1 && pts[2].m.round[0] == S + 1,
+          "rounds start at %ld, %ld, %ld", pts[0].m.round[0], pts[1].m.round[0], pts[2].m.round[0]);
+    CHECK(pts[0].paired && pts[1].paired && !pts[2].paired, "paired %d %d %d", pts[0].paired,
+          pts[1].paired, pts[2].paired);
+    free_all(pts, P);
+    host_free = 1u << 30;
 }
 
 int main(void)
@@ -263,6 +272,6 @@ int main(void)
     test_drift();
     test_throttle_hook();
     test_all_disturbed();
-    test_one_at_a_time();
+    test_smaller_groups();
     return check_report("rounds");
 }
