@@ -252,7 +252,7 @@ function M.evaluate(c, exp)
       return r
     end
     r.value, r.low, r.high, r.n, r.num, r.den = q.value, q.low, q.high, q.n, q.num, q.den
-    r.unpaired = q.unpaired
+    r.unpaired, r.pairs = q.unpaired, q.pairs
     paired_method(r, q)
   else
     local a, why = data.ratio(exp, m.num, m.den, m.from, M.growth_level)
@@ -265,6 +265,7 @@ function M.evaluate(c, exp)
     r.n, r.n_from, r.num, r.den = b.n, a.n, a.num, a.den
     r.ratio_from, r.ratio_to = a, b
     paired_method(r, a, b)
+    r.pairs = a.pairs and b.pairs and string.format("%d and %d", a.pairs, b.pairs)
     local g, u = growth(m.of, a, b), growth(m.of, a, b, true)
     r.diff_from, r.diff_to = g.from, g.to
     r.unpaired = u.value and { value = u.value, low = u.low, high = u.high }
