@@ -91,6 +91,11 @@ static void start_all(struct rounds_point *pts, size_t count)
     for (size_t i = 0; i < count; i++) {
         if (pts[i].status != KERNEL_OK)
             continue;
+        if (measure_interrupted) { /* nothing more is set up: the run is stopping */
+            snprintf(pts[i].err, KERNEL_ERR_LEN, "interrupted");
+            pts[i].status = KERNEL_ERROR;
+            continue;
+        }
         pts[i].status = measure_start(pts[i].point, &pts[i].state, &pts[i].m, pts[i].err);
         if (pts[i].status != KERNEL_OK)
             pts[i].state = NULL;

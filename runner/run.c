@@ -340,12 +340,12 @@ static int run_points(const struct experiment *e, struct outputs *out, struct pr
     char *taken = calloc(n, 1);
     size_t *index = malloc(n * sizeof *index);
     struct rounds_point *pts = calloc(n, sizeof *pts);
-    int code = EXIT_OK;
-    if (!taken || !index || !pts) {
+    int code = EXIT_OK, room = taken && index && pts;
+    if (!room) {
         fprintf(stderr, "runner: %s: out of memory\n", e->name);
         code = EXIT_POINT;
     }
-    for (size_t i = 0; code != EXIT_POINT && code != EXIT_INTERRUPTED && i < e->count; i++) {
+    for (size_t i = 0; room && code != EXIT_INTERRUPTED && i < e->count; i++) {
         if (taken[i])
             continue;
         size_t count = group_at(e, i, taken, index);
