@@ -11,13 +11,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ops.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 #define KERNEL_ERR_LEN 512
 
-enum kernel_op { OP_COPY, OP_MATVEC, OP_OUTER_SUM, OP_COUNT };
 enum kernel_dtype { DTYPE_F32, DTYPE_F64, DTYPE_COUNT };
 
 enum kernel_status {
@@ -30,9 +31,9 @@ enum kernel_status {
 
 /* One point to measure: everything a backend needs to set it up and run it. */
 struct kernel_point {
-    enum kernel_op op;
+    int op;            /* an index of the ops table (ops.h) */
     enum kernel_dtype dtype;
-    int axis;          /* outer_sum: 0 sums each column, 1 each row; else -1 */
+    int axis;          /* an op with an axis: 0 sums each column, 1 each row; else -1 */
     long n;            /* the matrix is n x n, row-major; vectors have n */
     const char *impl;  /* one of the backend's impls for op */
     uint64_t seed;     /* inputs are drawn from this seed (kernels/random.h) */
@@ -57,15 +58,35 @@ struct kernel_memory {
 /* A key/value fact about the host or library, for the provenance file. */
 typedef void (*kernel_fact_fn)(void *ctx, const char *key, const char *value);
 
+/* A function of a backend's own type, stored in an impl row and cast back
+ * to that type by the backend (KERNEL_FN casts one in). */
+typedef void (*kernel_fn)(void);
+#define KERNEL_FN(f) ((kernel_fn)(f))
+
+/* One impl of a backend, a row as Lua's luaL_Reg is: the op it serves (a
+ * name of the ops table), its own name, the traffic it declares (bytes
+ * follow from it), what it calls per dtype (NULL: nothing of its own, as a
+ * worker's impls), and flags of the backend's own meaning. A backend's
+ * rows end with a row whose op is NULL; for each op, its first row is the
+ * default impl. */
+struct kernel_impl {
+    const char *op;
+    const char *name;
+    enum kernel_traffic traffic;
+    kernel_fn calls[DTYPE_COUNT];
+    unsigned flags;
+};
+
 struct kernel_backend {
     const char *name;
+    const char *label;                 /* what the report calls it ("cuBLAS") */
     const char *summary;               /* one line for `runner list` */
-    /* impls[op]: NULL-terminated names, the first the default; NULL if the
-     * backend does not serve op. */
-    const char *const *impls[OP_COUNT];
+    const struct kernel_impl *impls;   /* its impl rows, ended by an op of NULL */
     /* Returns 1 if the backend can run here; else 0 and why, in reason. */
     int (*available)(char *reason);
-    /* Fills what the point needs and what is free, before anything is allocated. */
+    /* Fills what the point needs and what is free, before anything is
+     * allocated. The runner alone compares them (runner/measure.c): setup
+     * does not check again. */
     int (*memory)(const struct kernel_point *p, struct kernel_memory *m, char *err);
     /* Allocates and fills fresh random inputs from p->seed. On failure *state
      * is NULL and nothing is left allocated. */
@@ -90,27 +111,23 @@ extern volatile sig_atomic_t kernel_interrupted;
 /* The registry: every backend compiled into this binary, in a fixed order. */
 const struct kernel_backend *const *kernel_backends(void);
 const struct kernel_backend *kernel_backend_find(const char *name);
-/* Returns the impl list index of name for op, or -1. */
-int kernel_impl_index(const struct kernel_backend *b, enum kernel_op op, const char *name);
-/* The index of p->impl among b's impls for p->op (NULL: 0, the default);
- * -1 with why in err if b does not serve the op or has no such impl. */
-int kernel_impl_lookup(const struct kernel_backend *b, const struct kernel_point *p, char *err);
+/* The k-th impl of b for op (0: the default), or NULL past the last. */
+const struct kernel_impl *kernel_impl_at(const struct kernel_backend *b, int op, int k);
+/* The impl of b for op called name, or NULL. */
+const struct kernel_impl *kernel_impl_find(const struct kernel_backend *b, int op, const char *name);
+/* The impl p->impl of b for p->op (p->impl NULL: the default); NULL with
+ * why in err if b does not serve the op or has no such impl. */
+const struct kernel_impl *kernel_impl_lookup(const struct kernel_backend *b,
+                                             const struct kernel_point *p, char *err);
+/* The bytes one call of p on b must move, from the traffic its impl
+ * declares (kernel_bytes); 0 if b has no such impl. */
+double kernel_point_bytes(const struct kernel_backend *b, const struct kernel_point *p);
 
-const char *kernel_op_name(enum kernel_op op);
 const char *kernel_dtype_name(enum kernel_dtype dtype);
 size_t kernel_dtype_size(enum kernel_dtype dtype);
-/* Returns KERNEL_OK if p names an op, a dtype, n >= 1 and (outer_sum) an
- * axis of 0 or 1; else KERNEL_ERROR and why in err. */
+/* Returns KERNEL_OK if p names an op, a dtype, n >= 1 and (an op with an
+ * axis) an axis of 0 or 1; else KERNEL_ERROR and why in err. */
 int kernel_check_point(const struct kernel_point *p, char *err);
-/* 1 if impl names a fused outer_sum (never forms the n x n matrix). */
-int kernel_impl_is_fused(const char *impl);
-
-/* FLOPs of one call: 2n^2 - n for matvec and outer_sum, 0 for copy. */
-double kernel_flops(const struct kernel_point *p);
-/* The fewest bytes one call must move through memory for this impl:
- * copy 2sn^2; matvec s(n^2 + 2n); materialised outer_sum s(2n^2 + 3n)
- * (the n x n product written once and read once); fused outer_sum 3sn. */
-double kernel_bytes(const struct kernel_point *p);
 
 #if FLOPBENCH_CUDA
 /* Test hook of the cuda backend (kernels/cuda/fused.cu): 0 makes its f32

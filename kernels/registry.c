@@ -33,33 +33,45 @@ const struct kernel_backend *kernel_backend_find(const char *name)
     return NULL;
 }
 
-int kernel_impl_index(const struct kernel_backend *b, enum kernel_op op, const char *name)
+const struct kernel_impl *kernel_impl_at(const struct kernel_backend *b, int op, int k)
 {
-    const char *const *impls = b->impls[op];
-    for (int i = 0; impls && impls[i]; i++)
-        if (strcmp(impls[i], name) == 0)
+    const char *name = kernel_op(op) ? kernel_op_name(op) : NULL;
+    for (const struct kernel_impl *i = b->impls; name && i && i->op; i++)
+        if (strcmp(i->op, name) == 0 && k-- == 0)
             return i;
-    return -1;
+    return NULL;
 }
 
-int kernel_impl_lookup(const struct kernel_backend *b, const struct kernel_point *p, char *err)
+const struct kernel_impl *kernel_impl_find(const struct kernel_backend *b, int op, const char *name)
 {
-    if ((unsigned)p->op >= OP_COUNT || !b->impls[p->op]) {
+    const struct kernel_impl *i;
+    for (int k = 0; (i = kernel_impl_at(b, op, k)); k++)
+        if (strcmp(i->name, name) == 0)
+            return i;
+    return NULL;
+}
+
+const struct kernel_impl *kernel_impl_lookup(const struct kernel_backend *b,
+                                             const struct kernel_point *p, char *err)
+{
+    if (!kernel_impl_at(b, p->op, 0)) {
         snprintf(err, KERNEL_ERR_LEN, "backend %s does not serve op %s", b->name,
                  kernel_op_name(p->op));
-        return -1;
+        return NULL;
     }
-    int k = p->impl ? kernel_impl_index(b, p->op, p->impl) : 0;
-    if (k < 0)
+    const struct kernel_impl *i = p->impl ? kernel_impl_find(b, p->op, p->impl)
+                                          : kernel_impl_at(b, p->op, 0);
+    if (!i)
         snprintf(err, KERNEL_ERR_LEN, "backend %s has no impl '%s' for op %s", b->name, p->impl,
                  kernel_op_name(p->op));
-    return k;
+    return i;
 }
 
-const char *kernel_op_name(enum kernel_op op)
+double kernel_point_bytes(const struct kernel_backend *b, const struct kernel_point *p)
 {
-    static const char *const names[OP_COUNT] = { "copy", "matvec", "outer_sum" };
-    return (unsigned)op < OP_COUNT ? names[op] : "?";
+    char err[KERNEL_ERR_LEN];
+    const struct kernel_impl *i = kernel_impl_lookup(b, p, err);
+    return i ? kernel_bytes(p, i->traffic) : 0.0;
 }
 
 const char *kernel_dtype_name(enum kernel_dtype dtype)
@@ -75,43 +87,18 @@ size_t kernel_dtype_size(enum kernel_dtype dtype)
 
 int kernel_check_point(const struct kernel_point *p, char *err)
 {
-    if ((unsigned)p->op >= OP_COUNT || (unsigned)p->dtype >= DTYPE_COUNT) {
-        snprintf(err, KERNEL_ERR_LEN, "unknown op %d or dtype %d", (int)p->op, (int)p->dtype);
+    const struct kernel_op_def *op = kernel_op(p->op);
+    if (!op || (unsigned)p->dtype >= DTYPE_COUNT) {
+        snprintf(err, KERNEL_ERR_LEN, "unknown op %d or dtype %d", p->op, (int)p->dtype);
         return KERNEL_ERROR;
     }
     if (p->n < 1) {
         snprintf(err, KERNEL_ERR_LEN, "n must be at least 1, got %ld", p->n);
         return KERNEL_ERROR;
     }
-    if (p->op == OP_OUTER_SUM && p->axis != 0 && p->axis != 1) {
-        snprintf(err, KERNEL_ERR_LEN, "outer_sum axis must be 0 or 1, got %d", p->axis);
+    if (op->axis && p->axis != 0 && p->axis != 1) {
+        snprintf(err, KERNEL_ERR_LEN, "%s axis must be 0 or 1, got %d", op->name, p->axis);
         return KERNEL_ERROR;
     }
     return KERNEL_OK;
-}
-
-int kernel_impl_is_fused(const char *impl)
-{
-    return impl && strstr(impl, "fused") != NULL;
-}
-
-double kernel_flops(const struct kernel_point *p)
-{
-    double n = (double)p->n;
-    return p->op == OP_COPY ? 0.0 : 2.0 * n * n - n;
-}
-
-double kernel_bytes(const struct kernel_point *p)
-{
-    double n = (double)p->n, s = (double)kernel_dtype_size(p->dtype);
-    switch (p->op) {
-    case OP_COPY:
-        return 2.0 * s * n * n;
-    case OP_MATVEC:
-        return s * (n * n + 2.0 * n);
-    case OP_OUTER_SUM:
-        return kernel_impl_is_fused(p->impl) ? 3.0 * s * n : s * (2.0 * n * n + 3.0 * n);
-    default:
-        return 0.0;
-    }
 }

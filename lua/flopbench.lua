@@ -129,10 +129,18 @@ local function valid_field_names()
   return table.concat(names, ", ")
 end
 
+-- The ops a message lists as valid: every op of the table but its test
+-- ops (which a script may still name).
+local listed_ops = {}
+for _, op in ipairs(registry.ops) do
+  if not registry.op_table[op].test then listed_ops[#listed_ops + 1] = op end
+end
+
+-- The values a choice field accepts, and those a message lists.
 local function choices_for(field)
-  if field == "backend" then return registry.backends_order end
-  if field == "dtype" then return registry.dtypes end
-  if field == "op" then return registry.ops end
+  if field == "backend" then return registry.backends_order, registry.backends_order end
+  if field == "dtype" then return registry.dtypes, registry.dtypes end
+  if field == "op" then return registry.ops, listed_ops end
 end
 
 -- Returns the field's values as a list, each checked.
@@ -146,11 +154,11 @@ local function field_values(where, exp, decl, field)
   local out = {}
   for i, x in ipairs(list) do
     if spec[1] == "choice" then
-      local valid = choices_for(field)
+      local valid, listed = choices_for(field)
       local ok = choice(valid)(x)
       if not ok then
         fail(where, "experiment '%s': unknown %s %s (valid: %s)", exp, field,
-             type(x) == "string" and ("'" .. x .. "'") or describe(x), table.concat(valid, ", "))
+             type(x) == "string" and ("'" .. x .. "'") or describe(x), table.concat(listed, ", "))
       end
     elseif not spec[1](x) then
       fail(where, "experiment '%s': field '%s' must be %s, got %s", exp, field, spec[2], describe(x))
@@ -207,7 +215,7 @@ local function check_impl_table(where, exp, decl)
     for k, v in pairs(impl) do
       if not choice(registry.ops)(k) then
         fail(where, "experiment '%s': field 'impl' is keyed by op, and '%s' is not one (valid: %s)",
-             exp, tostring(k), table.concat(registry.ops, ", "))
+             exp, tostring(k), table.concat(listed_ops, ", "))
       end
       names(v)
     end
@@ -268,13 +276,13 @@ local function expand(where, decl)
       for _, op in ipairs(lists.op) do
         if not info.ops[op] then
           local served = {}
-          for _, o in ipairs(registry.ops) do if info.ops[o] then served[#served + 1] = o end end
+          for _, o in ipairs(listed_ops) do if info.ops[o] then served[#served + 1] = o end end
           fail(where, "experiment '%s': backend '%s' has no op '%s' (valid: %s)", exp, backend, op,
                table.concat(served, ", "))
         end
         local axes = { -1 }
-        if op == "outer_sum" then
-          axes = lists.axis or fail(where, "experiment '%s': op 'outer_sum' needs field 'axis' (0 sums each column, 1 each row)", exp)
+        if registry.op_table[op].axis then
+          axes = lists.axis or fail(where, "experiment '%s': op '%s' needs field 'axis' (0 sums each column, 1 each row)", exp, op)
         end
         for _, impl in ipairs(impls_for(where, exp, decl, lists.backend, backend, op)) do
           for _, axis in ipairs(axes) do

@@ -26,6 +26,7 @@
 -- if the results it needs are absent. None of these is an error: a claim's fields
 -- are, and they name the script's line.
 
+local catalogue = require "catalogue"
 local data = require "report_data"
 local sandbox = require "sandbox"
 local fail = data.fail
@@ -285,21 +286,11 @@ end
 -- What reproducing a claim costs: an estimate from the full profile's
 -- points and the medians measured here.
 
-local dtype_size = { f32 = 4, f64 = 8 }
-
--- Bytes a point holds at once (its largest buffers), for memory needed.
-local function footprint(p)
-  local s, n = dtype_size[p.dtype] or 8, p.n
-  if p.op == "copy" then return 2 * s * n * n end
-  if p.op == "outer_sum" and p.impl:find("fused", 1, true) then return 3 * s * n end
-  return s * n * n + 3 * s * n
-end
-
 -- Seconds one call of point p takes, from the measured series closest to
 -- it (scaled by N^2 above the largest N measured); nil if none.
 local function call_time(exp, p)
   for _, s in ipairs(exp and exp.series or {}) do
-    local axis = p.op == "outer_sum" and tostring(p.axis) or ""
+    local axis = catalogue.has_axis(p.op) and tostring(p.axis) or ""
     if s.backend == p.backend and s.op == p.op and s.impl == p.impl and s.axis == axis
        and s.dtype == p.dtype and #s.points > 0 then
       local best = s.points[1]
@@ -331,7 +322,7 @@ function M.estimate(points, exp)
     -- Fresh inputs and the float64 reference check, once a point.
     e.seconds = e.seconds + 5e-9 * p.n * p.n
     e.disk = e.disk + 100 * (p.samples or 10) + 350
-    e.memory = math.max(e.memory, footprint(p))
+    e.memory = math.max(e.memory, catalogue.footprint(p))
   end
   return e
 end

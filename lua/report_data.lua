@@ -5,6 +5,7 @@
 -- claims and figures ask: a series by selector, the ratio of two series at
 -- an N with its interval.
 
+local catalogue = require "catalogue"
 local native = require "report.native"
 local sandbox = require "sandbox"
 local check = require "report_check"
@@ -398,7 +399,7 @@ end
 function M.copy_ceiling(exp)
   local best
   for _, s in ipairs(exp and exp.series or {}) do
-    if s.op == "copy" and #s.points > 0 then
+    if catalogue.is_ceiling(s.op) and #s.points > 0 then
       local p = s.points[#s.points]
       if not best or p.n > best.n or (p.n == best.n and p.gbps > best.gbps) then
         best = { gbps = p.gbps, n = p.n, series = s }

@@ -10,6 +10,7 @@
 --       library = { ... }, ours = { ... } }, ... }
 -- and read in the paper as layers.tex and \fb{layers/<key>/<n>/<what>}.
 
+local catalogue = require "catalogue"
 local data = require "report_data"
 local tex = require "report_tex"
 local text = require "report_text"
@@ -66,7 +67,7 @@ end
 local function ceiling_at(exp, n)
   local best
   for _, s in ipairs(exp and exp.series or {}) do
-    local p = s.op == "copy" and point_at(s, n)
+    local p = catalogue.is_ceiling(s.op) and point_at(s, n)
     if p and (not best or p.gbps > best) then best = p.gbps end
   end
   return best

@@ -9,12 +9,13 @@
 --            series = { { op = "matvec" }, { op = "outer_sum", impl = "gemm" } } }
 --   figure { file = "bandwidth-cpu", kind = "bandwidth", experiment = "fig2-cpu" }
 -- runtime: time of `calls` calls (1000, as the article) against N, each
--- median with its confidence band, FLOPs = 2N^2-N on the top axis.
+-- median with its confidence band, the ops' FLOPs (2N^2-N) on the top axis.
 -- bandwidth: achieved GB/s of every series against the copy ceiling, on a
 -- linear axis (a fused outer_sum, moving O(N) bytes, lies along zero).
 --   figure { file = "fig2-key", kind = "legend", figures = { "fig2-gpu-f64", ... } }
 -- legend: the key the listed figures share, on one line; they draw none.
 
+local catalogue = require "catalogue"
 local data = require "report_data"
 local text = require "report_text"
 
@@ -35,16 +36,7 @@ local palette = { "#0072B2", "#E69F00", "#D55E00", "#009E73", "#CC79A7", "#56B4E
                   "#000000" }
 
 local function base_style(s)
-  local fused = s.op == "outer_sum" and s.impl:find("fused", 1, true)
-  if s.op == "matvec" then return { color = "#0072B2", pt = 7, label = "matvec", rank = 1 } end
-  if s.op == "copy" then return { color = "#555555", pt = 1, label = "copy", rank = 6 } end
-  local rows = s.axis == "1"
-  if fused then
-    return { color = "#009E73", pt = rows and 8 or 4, dt = rows and 4 or 2, rank = rows and 4 or 5,
-             label = rows and "fused, rows (axis 1)" or "fused, columns (axis 0)" }
-  end
-  return { color = rows and "#D55E00" or "#E69F00", pt = rows and 9 or 5, rank = rows and 2 or 3,
-           label = rows and "outer, rows (axis 1)" or "outer, columns (axis 0)" }
+  return catalogue.style(s)
 end
 
 -- Styles for a figure's series: labels gain the impl, then the backend,
@@ -100,22 +92,24 @@ local function n_axis(nmax)
   return step * math.ceil(k / step - 1e-9), step
 end
 
--- N where 2N^2 - N = f.
-local function n_of_flops(f)
-  return (1 + math.sqrt(1 + 8 * f)) / 4
+-- N where the FLOPs c.n2 N^2 + c.n N (c.n2 >= 0, and c.n > 0 where c.n2 = 0)
+-- are f.
+local function n_of_flops(c, f)
+  if c.n2 == 0 then return f / c.n end
+  return (-c.n + math.sqrt(c.n * c.n + 4 * c.n2 * f)) / (2 * c.n2)
 end
 
 -- Top-axis tics at round FLOP counts (1, 2 or 4 times a power of ten),
 -- placed by N (in thousands), at least 2/9 of the axis apart and clear
--- of the origin.
-local function flops_tics(xmax)
+-- of the origin; c: the FLOPs of the figure's ops.
+local function flops_tics(c, xmax)
   local nmax = xmax * 1000
-  local fmax = 2 * nmax * nmax - nmax
+  local fmax = c.n2 * nmax * nmax + c.n * nmax
   local tics, last = {}, math.huge
   for e = math.floor(math.log(fmax, 10)), 1, -1 do
     for _, m in ipairs({ 4, 2, 1 }) do
       local f = m * 10 ^ e
-      local x = n_of_flops(f) / 1000
+      local x = n_of_flops(c, f) / 1000
       if f <= fmax and x >= xmax / 10 and last - x >= xmax / 4.5 then
         local label = m == 1 and string.format("$10^{%d}$", e)
           or string.format("$%d{\\cdot}10^{%d}$", m, e)
@@ -221,9 +215,13 @@ local function runtime(fig, exps, lines)
   end
   y_axis(lines, ymax)
   lines[#lines + 1] = string.format("set ylabel 'time of %d calls (s)'", calls)
-  lines[#lines + 1] = string.format("set x2range [0:%s]", num(xmax))
-  lines[#lines + 1] = "set x2tics " .. flops_tics(xmax) .. " out scale 0.6"
-  lines[#lines + 1] = "set x2label 'FLOPs $=2N^2-N$' offset 0,-0.2"
+  -- The FLOPs on the top axis, where every series' op has the same count.
+  local c = catalogue.flops(list)
+  if c then
+    lines[#lines + 1] = string.format("set x2range [0:%s]", num(xmax))
+    lines[#lines + 1] = "set x2tics " .. flops_tics(c, xmax) .. " out scale 0.6"
+    lines[#lines + 1] = string.format("set x2label 'FLOPs $=%s$' offset 0,-0.2", c.formula)
+  end
   key(lines, fig, "top left")
   local plots = {}
   for i, s in ipairs(list) do

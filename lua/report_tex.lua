@@ -8,6 +8,7 @@ local data = require "report_data"
 local plot = require "report_plot"
 local text = require "report_text"
 local registry = require "flopbench.registry"
+local catalogue = require "catalogue"
 
 local M = {}
 
@@ -213,13 +214,17 @@ local function experiment_macros(m, exp, opt)
       m:set(e .. "/" .. skey(s) .. "/pct", M.sig(100 * last.gbps / ceiling.gbps) .. "\\,\\%")
     end
   end
-  -- Each outer_sum against the first matvec, at the largest common N.
-  local den = data.select(exp, { op = "matvec" })[1]
-  for _, s in ipairs(data.select(exp, { op = "outer_sum" })) do
+  -- Each series of an op quoted against another (outer_sum against
+  -- matvec) against that op's first series, at the largest common N.
+  for _, s in ipairs(exp.series) do
+    local to = catalogue.ratio_to(s.op)
+    local den = to and data.select(exp, { op = to })[1]
     local r = den and data.ratio_series(s, den, math.huge)
-    m:set(e .. "/" .. skey(s) .. "/ratio", r and M.ratio(r.value) or "n/a")
-    m:set(e .. "/" .. skey(s) .. "/ratio-ci",
-          r and string.format("[%s, %s]", M.ratio(r.low), M.ratio(r.high)) or "n/a")
+    if to then
+      m:set(e .. "/" .. skey(s) .. "/ratio", r and M.ratio(r.value) or "n/a")
+      m:set(e .. "/" .. skey(s) .. "/ratio-ci",
+            r and string.format("[%s, %s]", M.ratio(r.low), M.ratio(r.high)) or "n/a")
+    end
   end
 end
 
@@ -276,7 +281,7 @@ local function quote_macros(m, qt, by_name)
   local s = data.select(exp, qt.series)[1]
   local last = s and s.points[#s.points]
   local ceiling = data.copy_ceiling(by_name[qt.ceiling or qt.experiment])
-  local den = data.select(exp, qt.den or { op = "matvec" })[1]
+  local den = data.select(exp, qt.den or { op = catalogue.ratio_base() })[1]
   local r = s and den and data.ratio_series(s, den, math.huge)
   m:set(k .. "/n", last and M.int(last.n) or "n/a")
   m:set(k .. "/time", last and M.time(last.median) or "n/a")
@@ -381,19 +386,13 @@ function M.claims_table(results)
 end
 
 -- The library call or kernel behind a series, in words.
-local backend_names = { cublas = "cuBLAS", cuda = "own CUDA", openblas = "OpenBLAS", cpu = "C loops",
-                        cupy = "CuPy", ["torch-cuda"] = "PyTorch", torch = "PyTorch", numpy = "NumPy" }
 local function call_name(s)
-  return string.format("%s \\texttt{%s}", backend_names[s.backend] or esc(s.backend), esc(s.impl))
+  return string.format("%s \\texttt{%s}", esc(catalogue.backend_label(s.backend)), esc(s.impl))
 end
 
 -- The kind of series, in words: matvec, outer rows/columns, fused, copy.
 local function kind_name(s)
-  if s.op == "outer_sum" then
-    local what = s.impl:find("fused", 1, true) and "fused" or "outer"
-    return string.format("%s, %s", what, s.axis == "1" and "rows" or "columns")
-  end
-  return esc(s.op)
+  return esc(catalogue.kind(s))
 end
 
 -- Bytes explain time: per group of experiments (one machine and dtype)

@@ -60,7 +60,7 @@ $(PAPER_STAMPS)/%.done: experiments/%.lua | $(BUILD)/runner
 	@touch $@
 
 $(PAPER_GEN)/.done: reports/paper.lua $(PAPER_SCRIPTS) $(PAPER_MEASURED) $(PAPER_INPUTS) \
-                    $(wildcard lua/report*.lua) | $(BUILD)/runner
+                    $(wildcard lua/report*.lua) lua/catalogue.lua | $(BUILD)/runner
 	@mkdir -p $(PAPER_GEN)
 	$(call say,REPORT,$(PAPER_GEN))$(BUILD)/runner report reports/paper.lua --out $(PAPER_GEN) \
 	  --profile $(PROFILE) --results $(PAPER_RESULTS) --recorded $(PAPER_RECORDED) \

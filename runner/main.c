@@ -50,15 +50,17 @@ static void on_signal(int sig)
     kernel_interrupted = 1;
 }
 
+/* "copy: memcpy; matvec: loop; ...": the ops b serves (test ops left out). */
 static void print_impls(const struct kernel_backend *b)
 {
     const char *sep = "";
-    for (int op = 0; op < OP_COUNT; op++) {
-        if (!b->impls[op])
+    for (int op = 0; op < kernel_op_count(); op++) {
+        const struct kernel_impl *impl;
+        if (kernel_op(op)->test || !kernel_impl_at(b, op, 0))
             continue;
-        printf("%s%s:", sep, kernel_op_name((enum kernel_op)op));
-        for (int i = 0; b->impls[op][i]; i++)
-            printf("%s%s", i ? "," : " ", b->impls[op][i]);
+        printf("%s%s:", sep, kernel_op_name(op));
+        for (int i = 0; (impl = kernel_impl_at(b, op, i)); i++)
+            printf("%s%s", i ? "," : " ", impl->name);
         sep = "; ";
     }
 }
@@ -102,7 +104,9 @@ static int check_backends(struct experiment *e)
         char reason[KERNEL_ERR_LEN] = "";
         const struct kernel_backend *b = e->points[i].backend;
         if (b->available(reason)) {
-            e->points[kept++] = e->points[i];
+            e->points[kept] = e->points[i];
+            e->points[kept].k.impl = e->points[kept].impl; /* its own impl, not slot i's */
+            kept++;
             continue;
         }
         if (!e->optional) {
@@ -126,7 +130,7 @@ static void print_points(const struct experiment *e)
         const struct point *p = &e->points[i];
         const struct sampling *s = &p->sampling;
         char axis[8] = "-", iterations[24] = "auto";
-        if (p->k.op == OP_OUTER_SUM)
+        if (kernel_op(p->k.op)->axis)
             snprintf(axis, sizeof axis, "%d", p->k.axis);
         if (s->iterations > 0)
             snprintf(iterations, sizeof iterations, "%ld", s->iterations);

@@ -21,7 +21,7 @@ static void print_point(const struct progress *pr)
     fprintf(stderr, "%s [%zu/%zu] %s %s/%s %s", pr->experiment->name, pr->index + 1,
             pr->experiment->count, p->backend->name, kernel_op_name(p->k.op), p->impl,
             kernel_dtype_name(p->k.dtype));
-    if (p->k.op == OP_OUTER_SUM)
+    if (kernel_op(p->k.op)->axis)
         fprintf(stderr, " axis=%d", p->k.axis);
     fprintf(stderr, " n=%ld", p->k.n);
 }

@@ -51,7 +51,7 @@ static void key_fields(const struct experiment *e, const struct point *p, long i
     cols[3] = p->impl;
     cols[4] = kernel_dtype_name(p->k.dtype);
     snprintf(bufs[0], 64, "%d", p->k.axis);
-    cols[5] = p->k.op == OP_OUTER_SUM ? bufs[0] : "";
+    cols[5] = kernel_op(p->k.op)->axis ? bufs[0] : "";
     snprintf(bufs[1], 64, "%ld", p->k.n);
     cols[6] = bufs[1];
     snprintf(bufs[2], 64, "%ld", iterations);
@@ -104,7 +104,7 @@ static int write_summary(struct outputs *out, const struct experiment *e, const 
                          const struct measurement *m, int paired)
 {
     const struct stats_summary *s = &m->stats;
-    double flops = kernel_flops(&p->k), bytes = kernel_bytes(&p->k);
+    double flops = kernel_flops(&p->k), bytes = kernel_point_bytes(p->backend, &p->k);
     const double values[] = { s->median, s->ci_low, s->ci_high, s->ci_level, s->min, s->max,
                               s->mean, s->stddev, s->rel_ci };
     const char *cols[SUMMARY_COLUMNS];

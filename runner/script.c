@@ -1,5 +1,5 @@
 /* script.c: the Lua binding for experiment scripts. Creates the state,
- * preloads the embedded Lua modules and the registry of backends, runs a
+ * preloads the embedded Lua modules and the registry (registry_lua.c), runs a
  * script under lua_pcall, and turns what it declared into C data. */
 #define _POSIX_C_SOURCE 200809L
 #include "script.h"
@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "kernel.h"
+#include "registry_lua.h"
 
 struct lua_embedded {
     const char *name;
@@ -59,115 +60,6 @@ static int l_load_embedded(lua_State *L)
     return 1;
 }
 
-/* Pushes a list of strings. [-0, +1] */
-static void push_strings(lua_State *L, const char *const *names, int count)
-{
-    lua_createtable(L, count, 0);
-    for (int i = 0; i < count && names[i]; i++) {
-        lua_pushstring(L, names[i]);
-        lua_rawseti(L, -2, i + 1);
-    }
-}
-
-/* __index of a backend's description: `available` and `reason` are asked of
- * the backend when first read, then kept (a framework backend starts its
- * worker to answer, so only what a script or report uses is started).
- * Upvalue 1: the backend. [-0, +1] */
-static int l_backend_lazy(lua_State *L)
-{
-    const struct kernel_backend *b = lua_touserdata(L, lua_upvalueindex(1));
-    const char *key = lua_tostring(L, 2);
-    if (!key || (strcmp(key, "available") != 0 && strcmp(key, "reason") != 0))
-        return lua_pushnil(L), 1;
-    char reason[KERNEL_ERR_LEN] = "";
-    int ok = b->available(reason);
-    lua_pushboolean(L, ok);
-    lua_setfield(L, 1, "available");
-    lua_pushstring(L, reason);
-    lua_setfield(L, 1, "reason");
-    lua_getfield(L, 1, key);
-    return 1;
-}
-
-/* Pushes one backend's description: summary, gpu, worker, ops; available
- * and reason on first use. [-0, +1] */
-static void push_backend(lua_State *L, const struct kernel_backend *b)
-{
-    lua_newtable(L);
-    lua_pushstring(L, b->summary);
-    lua_setfield(L, -2, "summary");
-    lua_pushboolean(L, b->gpu);
-    lua_setfield(L, -2, "gpu");
-    lua_pushboolean(L, b->worker);
-    lua_setfield(L, -2, "worker");
-    lua_newtable(L);
-    for (int op = 0; op < OP_COUNT; op++) {
-        if (!b->impls[op])
-            continue;
-        int count = 0;
-        while (b->impls[op][count])
-            count++;
-        push_strings(L, b->impls[op], count);
-        lua_setfield(L, -2, kernel_op_name((enum kernel_op)op));
-    }
-    lua_setfield(L, -2, "ops");
-    lua_createtable(L, 0, 1);
-    lua_pushlightuserdata(L, (void *)b);
-    lua_pushcclosure(L, l_backend_lazy, 1);
-    lua_setfield(L, -2, "__index");
-    lua_setmetatable(L, -2);
-}
-
-/* Pushes experiment_limits as { field = { lo = , hi = } }, integers as
- * integers. [-0, +1] */
-static void push_limits(lua_State *L)
-{
-    lua_newtable(L);
-    for (const struct field_limit *l = experiment_limits; l->name; l++) {
-        lua_createtable(L, 0, 2);
-        if (l->integer) {
-            lua_pushinteger(L, (lua_Integer)l->lo);
-            lua_setfield(L, -2, "lo");
-            lua_pushinteger(L, (lua_Integer)l->hi);
-        } else {
-            lua_pushnumber(L, l->lo);
-            lua_setfield(L, -2, "lo");
-            lua_pushnumber(L, l->hi);
-        }
-        lua_setfield(L, -2, "hi");
-        lua_setfield(L, -2, l->name);
-    }
-}
-
-/* The module "flopbench.registry": what this binary can measure. [-0, +1] */
-static int l_registry(lua_State *L)
-{
-    const struct kernel_backend *const *all = kernel_backends();
-    lua_newtable(L);
-    lua_newtable(L); /* backends */
-    lua_newtable(L); /* backends_order */
-    for (int i = 0; all[i]; i++) {
-        lua_pushstring(L, all[i]->name);
-        lua_rawseti(L, -2, i + 1);
-        push_backend(L, all[i]);
-        lua_setfield(L, -3, all[i]->name);
-    }
-    lua_setfield(L, -3, "backends_order");
-    lua_setfield(L, -2, "backends");
-    const char *ops[OP_COUNT], *dtypes[DTYPE_COUNT];
-    for (int op = 0; op < OP_COUNT; op++)
-        ops[op] = kernel_op_name((enum kernel_op)op);
-    for (int d = 0; d < DTYPE_COUNT; d++)
-        dtypes[d] = kernel_dtype_name((enum kernel_dtype)d);
-    push_strings(L, ops, OP_COUNT);
-    lua_setfield(L, -2, "ops");
-    push_strings(L, dtypes, DTYPE_COUNT);
-    lua_setfield(L, -2, "dtypes");
-    push_limits(L);
-    lua_setfield(L, -2, "limits");
-    return 1;
-}
-
 /* Opens the libraries and preloads the modules; runs under lua_pcall. [-0, +0] */
 static int l_open(lua_State *L)
 {
@@ -178,7 +70,7 @@ static int l_open(lua_State *L)
         lua_pushcclosure(L, l_load_embedded, 1);
         lua_setfield(L, -2, m->name);
     }
-    lua_pushcfunction(L, l_registry);
+    lua_pushcfunction(L, registry_lua_open);
     lua_setfield(L, -2, "flopbench.registry");
     lua_pop(L, 1);
     /* Modules come only from the binary: no search of the file system. */
@@ -249,12 +141,10 @@ static int get_string(lua_State *L, const char *key, char *buf, size_t len)
     return s ? 0 : -1;
 }
 
-static int parse_op(const char *name, enum kernel_op *op)
+static int parse_op(const char *name, int *op)
 {
-    for (int i = 0; i < OP_COUNT; i++)
-        if (strcmp(name, kernel_op_name((enum kernel_op)i)) == 0)
-            return *op = (enum kernel_op)i, 0;
-    return -1;
+    *op = kernel_op_find(name);
+    return *op < 0 ? -1 : 0;
 }
 
 static int parse_dtype(const char *name, enum kernel_dtype *dtype)

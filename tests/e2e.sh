@@ -1,18 +1,10 @@
 #!/bin/sh
 # e2e.sh RUNNER: the runner as a user meets it: commands, files, columns,
 # exit codes, the memory guard, and no torn output when interrupted.
-set -u
 runner=$1
-cd "$(dirname "$0")/.."
-tmp=${FLOPBENCH_TEST_TMP:-/tmp}/e2e.$$
-mkdir -p "$tmp"
-passed=0 failed=0 skipped=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL e2e: $*"; }
-expect() { # expect DESCRIPTION COMMAND...: the command must succeed
-    d=$1; shift
-    if "$@"; then ok; else bad "$d"; fi
-}
+cd "$(dirname "$0")/.." || exit 1
+. tests/lib.sh
+test_begin e2e
 
 "$runner" --help >"$tmp/out" 2>&1; expect "--help exits 0" [ $? -eq 0 ]
 expect "--help shows usage" grep -q '^usage: runner run' "$tmp/out"
@@ -133,6 +125,4 @@ expect "no temporary file left after the interrupt" [ -z "$(ls "$out/tiny" | gre
 "$runner" run tests/e2e/optional_gpu.lua --out "$out" --quiet 2>"$tmp/err"
 expect "--quiet is quiet" [ "$(grep -vc 'skipping backend' "$tmp/err")" -eq 0 ]
 
-rm -rf "$tmp"
-echo "RESULT e2e $passed $failed $skipped"
-[ "$failed" -eq 0 ]
+test_end

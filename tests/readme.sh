@@ -2,12 +2,10 @@
 # readme.sh RUNNER: every ```lua example in README.md must check out
 # (runner run --dry-run), and every documented summary column must be the
 # one the runner writes.
-set -u
 runner=$1
-cd "$(dirname "$0")/.."
-tmp=${FLOPBENCH_TEST_TMP:-/tmp}/readme.$$
-mkdir -p "$tmp"
-passed=0 failed=0
+cd "$(dirname "$0")/.." || exit 1
+. tests/lib.sh
+test_begin readme
 awk -v dir="$tmp" '
     /^```lua$/ { n++; file = sprintf("%s/example%02d.lua", dir, n); inside = 1; next }
     /^```$/ && inside { inside = 0; close(file); next }
@@ -30,6 +28,4 @@ for col in $columns; do
     if grep -q "| \`$col\` " README.md; then passed=$((passed + 1)); else
         failed=$((failed + 1)); echo "FAIL readme: column $col is not documented"; fi
 done
-rm -rf "$tmp"
-echo "RESULT readme $passed $failed 0"
-[ "$failed" -eq 0 ]
+test_end

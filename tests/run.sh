@@ -72,6 +72,9 @@ run_part lang tests/lang/run.sh "$BUILD/runner"
 echo "end to end (tests/e2e.sh):"
 run_part e2e tests/e2e.sh "$BUILD/runner"
 
+echo "an op added through the catalogue alone (tests/catalogue.sh):"
+run_part catalogue tests/catalogue.sh "$BUILD/runner"
+
 echo "framework workers (tests/workers.sh):"
 run_part workers tests/workers.sh "$BUILD/runner"
 

@@ -4,18 +4,10 @@
 # misbehave (tests/workers/worker.py, one planted fault each) giving a clear
 # error that names the backend and the point, the documented exit code, no
 # hang and no torn or stray files.
-set -u
 runner=$1
-cd "$(dirname "$0")/.."
-tmp=${FLOPBENCH_TEST_TMP:-/tmp}/workers.$$
-mkdir -p "$tmp"
-passed=0 failed=0 skipped=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL workers: $*"; }
-expect() { # expect DESCRIPTION COMMAND...: the command must succeed
-    d=$1; shift
-    if "$@"; then ok; else bad "$d"; fi
-}
+cd "$(dirname "$0")/.." || exit 1
+. tests/lib.sh
+test_begin workers
 
 for b in torch numpy; do
     "$runner" list "$b" >"$tmp/list" 2>&1
@@ -109,6 +101,4 @@ FLOPBENCH_PYTHON=/usr/bin/python3 FLOPBENCH_WORKER_TIMEOUT=1 FLOPBENCH_FAULT=han
 took=$(($(date +%s) - start))
 expect "four hung points take about 4 s, not forever (took ${took}s)" [ "$took" -lt 30 ]
 
-rm -rf "$tmp"
-echo "RESULT workers $passed $failed $skipped"
-[ "$failed" -eq 0 ]
+test_end

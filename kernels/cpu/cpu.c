@@ -13,31 +13,36 @@
 #undef T
 #undef SFX
 
-static const char *const copy_impls[] = { "memcpy", NULL };
-static const char *const matvec_impls[] = { "loop", NULL };
-static const char *const outer_sum_impls[] = { "materialized", "fused", NULL };
+/* axpy, the test-only op: out = 2 x + y. */
+static void loop_axpy_f32(const struct cpu_state *s)
+{
+    const float *x = s->x, *y = s->y;
+    float *out = s->out;
+    for (long i = 0; i < s->n; i++)
+        out[i] = 2.0f * x[i] + y[i];
+}
 
-/* calls[op][impl][dtype], impl indexed as in the impl lists above. */
-static const cpu_call_fn cpu_calls[OP_COUNT][2][DTYPE_COUNT] = {
-    [OP_COPY] = { { cpu_copy_memcpy, cpu_copy_memcpy } },
-    [OP_MATVEC] = { { loop_matvec_f32, loop_matvec_f64 } },
-    [OP_OUTER_SUM] = { { loop_outer_materialized_f32, loop_outer_materialized_f64 },
-                       { loop_outer_fused_f32, loop_outer_fused_f64 } },
+static void loop_axpy_f64(const struct cpu_state *s)
+{
+    const double *x = s->x, *y = s->y;
+    double *out = s->out;
+    for (long i = 0; i < s->n; i++)
+        out[i] = 2.0 * x[i] + y[i];
+}
+
+#define CALLS(f32, f64) { KERNEL_FN(f32), KERNEL_FN(f64) }
+
+static const struct kernel_impl cpu_impls[] = {
+    { "copy", "memcpy", TRAFFIC_MATERIALISED, CALLS(cpu_copy_memcpy, cpu_copy_memcpy), 0 },
+    { "matvec", "loop", TRAFFIC_MATERIALISED, CALLS(loop_matvec_f32, loop_matvec_f64), 0 },
+    { "outer_sum", "materialized", TRAFFIC_MATERIALISED,
+      CALLS(loop_outer_materialized_f32, loop_outer_materialized_f64), 0 },
+    { "outer_sum", "fused", TRAFFIC_FUSED, CALLS(loop_outer_fused_f32, loop_outer_fused_f64), 0 },
+    { "axpy", "loop", TRAFFIC_MATERIALISED, CALLS(loop_axpy_f32, loop_axpy_f64), 0 },
+    { NULL, NULL, TRAFFIC_MATERIALISED, { NULL, NULL }, 0 },
 };
 
 extern const struct kernel_backend backend_cpu;
-
-/* Picks the loop for the point; materialised outer_sum needs q. */
-static int cpu_plan_point(const struct kernel_point *p, struct cpu_plan *plan, char *err)
-{
-    int k = kernel_impl_lookup(&backend_cpu, p, err);
-    if (k < 0)
-        return KERNEL_ERROR;
-    plan->impl = backend_cpu.impls[p->op][k];
-    plan->call = cpu_calls[p->op][k][p->dtype];
-    plan->needs_q = p->op == OP_OUTER_SUM && !kernel_impl_is_fused(plan->impl);
-    return KERNEL_OK;
-}
 
 /* Always 1: plain C needs nothing from the host. */
 static int cpu_available(char *reason)
@@ -48,12 +53,12 @@ static int cpu_available(char *reason)
 
 static int cpu_memory_point(const struct kernel_point *p, struct kernel_memory *m, char *err)
 {
-    return cpu_memory(cpu_plan_point, p, m, err);
+    return cpu_memory(&backend_cpu, NULL, p, m, err);
 }
 
 static int cpu_setup_point(const struct kernel_point *p, void **state, char *err)
 {
-    return cpu_setup(cpu_plan_point, p, state, err);
+    return cpu_setup(&backend_cpu, NULL, p, state, err);
 }
 
 /* Reports the build of the loops and that they use one thread. */
@@ -66,9 +71,9 @@ static void cpu_describe(const struct kernel_point *p, kernel_fact_fn fact, void
 
 const struct kernel_backend backend_cpu = {
     .name = "cpu",
+    .label = "C loops",
     .summary = "plain C loops on one thread (the reference backend)",
-    .impls = { [OP_COPY] = copy_impls, [OP_MATVEC] = matvec_impls,
-               [OP_OUTER_SUM] = outer_sum_impls },
+    .impls = cpu_impls,
     .available = cpu_available,
     .memory = cpu_memory_point,
     .setup = cpu_setup_point,

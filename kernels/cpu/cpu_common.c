@@ -18,16 +18,28 @@
 /* The buffers a point may allocate, in the order cpu_state names them. */
 enum cpu_buffer { BUF_A, BUF_X, BUF_Y, BUF_OUT, BUF_Q, BUF_ONES, BUF_REF, BUF_COUNT };
 
-/* Checks the point and asks the backend for its plan. */
-static int cpu_plan(cpu_plan_fn plan_point, const struct kernel_point *p, struct cpu_plan *plan,
-                    char *err)
+/* Checks the point, finds its impl row in b and plans it: the row's call,
+ * the product if its traffic forms one, then what the backend adds. */
+static int cpu_plan(const struct kernel_backend *b, cpu_plan_fn plan_point,
+                    const struct kernel_point *p, struct cpu_plan *plan, char *err)
 {
     int status = kernel_check_point(p, err);
     if (status != KERNEL_OK)
         return status;
+    const struct kernel_impl *impl = kernel_impl_lookup(b, p, err);
+    if (!impl)
+        return KERNEL_ERROR;
     memset(plan, 0, sizeof *plan);
     plan->threads = 1;
-    return plan_point(p, plan, err);
+    plan->impl = impl->name;
+    plan->call = (cpu_call_fn)impl->calls[p->dtype];
+    plan->needs_q = kernel_forms_product(p, impl->traffic);
+    if (!plan->call) {
+        snprintf(err, KERNEL_ERR_LEN, "backend %s: impl %s of op %s has no %s call", b->name,
+                 impl->name, kernel_op_name(p->op), kernel_dtype_name(p->dtype));
+        return KERNEL_ERROR;
+    }
+    return plan_point ? plan_point(p, impl, plan, err) : KERNEL_OK;
 }
 
 /* Bytes of each buffer the point allocates (0: none), in double so that a
@@ -35,15 +47,14 @@ static int cpu_plan(cpu_plan_fn plan_point, const struct kernel_point *p, struct
 static void cpu_buffer_bytes(const struct kernel_point *p, const struct cpu_plan *plan,
                              double bytes[BUF_COUNT])
 {
-    double n = (double)p->n, s = (double)kernel_dtype_size(p->dtype);
-    int copy = p->op == OP_COPY, outer = p->op == OP_OUTER_SUM;
-    bytes[BUF_A] = outer ? 0.0 : n * n * s;
-    bytes[BUF_X] = copy ? 0.0 : n * s;
-    bytes[BUF_Y] = outer ? n * s : 0.0;
-    bytes[BUF_OUT] = copy ? n * n * s : n * s;
-    bytes[BUF_Q] = plan->needs_q ? n * n * s : 0.0;
-    bytes[BUF_ONES] = plan->needs_ones ? n * s : 0.0;
-    bytes[BUF_REF] = copy ? 0.0 : n * (double)sizeof(double);
+    double s = (double)kernel_dtype_size(p->dtype);
+    bytes[BUF_A] = kernel_buffer_elements(p, BUFFER_A) * s;
+    bytes[BUF_X] = kernel_buffer_elements(p, BUFFER_X) * s;
+    bytes[BUF_Y] = kernel_buffer_elements(p, BUFFER_Y) * s;
+    bytes[BUF_OUT] = kernel_buffer_elements(p, BUFFER_OUT) * s;
+    bytes[BUF_Q] = plan->needs_q ? kernel_buffer_elements(p, BUFFER_PRODUCT) * s : 0.0;
+    bytes[BUF_ONES] = plan->needs_ones ? (double)p->n * s : 0.0;
+    bytes[BUF_REF] = kernel_reference_elements(p) * (double)sizeof(double);
 }
 
 /* The sum of the buffers' bytes, each rounded up to the alignment. */
@@ -55,12 +66,12 @@ static double cpu_need(const double bytes[BUF_COUNT])
     return need;
 }
 
-int cpu_memory(cpu_plan_fn plan_point, const struct kernel_point *p, struct kernel_memory *m,
-               char *err)
+int cpu_memory(const struct kernel_backend *b, cpu_plan_fn plan_point, const struct kernel_point *p,
+               struct kernel_memory *m, char *err)
 {
     struct cpu_plan plan;
     double bytes[BUF_COUNT];
-    int status = cpu_plan(plan_point, p, &plan, err);
+    int status = cpu_plan(b, plan_point, p, &plan, err);
     if (status != KERNEL_OK)
         return status;
     cpu_buffer_bytes(p, &plan, bytes);
@@ -69,18 +80,6 @@ int cpu_memory(cpu_plan_fn plan_point, const struct kernel_point *p, struct kern
     m->host_need = need < (double)(SIZE_MAX / 2) ? (size_t)need : SIZE_MAX / 2;
     m->host_free = host_memory_free();
     return KERNEL_OK;
-}
-
-/* Returns KERNEL_OK if need bytes fit in what the host has available (or
- * that is unknown); else KERNEL_NO_MEMORY and why in err. */
-static int cpu_check_fit(double need, char *err)
-{
-    size_t avail = host_memory_free();
-    if (need < (double)(SIZE_MAX / 2) && (avail == 0 || need <= (double)avail))
-        return KERNEL_OK;
-    snprintf(err, KERNEL_ERR_LEN, "needs %.1f MB of host memory, %.1f MB available", need / 1e6,
-             (double)avail / 1e6);
-    return KERNEL_NO_MEMORY;
 }
 
 /* Allocates each buffer with a non-zero size, 64-byte aligned. Returns 0, or
@@ -116,30 +115,28 @@ static void cpu_fill_ones(void *v, enum kernel_dtype dtype, size_t count)
 /* Draws the point's inputs from its seed; the ones vector, if any, too. */
 static void cpu_fill_inputs(struct cpu_state *s)
 {
-    size_t n = (size_t)s->n;
-    enum kernel_dtype dt = s->p.dtype;
+    const struct kernel_point *p = &s->p;
     if (s->a)
-        random_fill(s->a, dt, n * n, s->p.seed, STREAM_MATRIX);
+        random_fill(s->a, p->dtype, (size_t)kernel_buffer_elements(p, BUFFER_A), p->seed, STREAM_MATRIX);
     if (s->x)
-        random_fill(s->x, dt, n, s->p.seed, STREAM_X);
+        random_fill(s->x, p->dtype, (size_t)kernel_buffer_elements(p, BUFFER_X), p->seed, STREAM_X);
     if (s->y)
-        random_fill(s->y, dt, n, s->p.seed, STREAM_Y);
+        random_fill(s->y, p->dtype, (size_t)kernel_buffer_elements(p, BUFFER_Y), p->seed, STREAM_Y);
     if (s->ones)
-        cpu_fill_ones(s->ones, dt, n);
+        cpu_fill_ones(s->ones, p->dtype, (size_t)s->n);
 }
 
-int cpu_setup(cpu_plan_fn plan_point, const struct kernel_point *p, void **state, char *err)
+int cpu_setup(const struct kernel_backend *b, cpu_plan_fn plan_point, const struct kernel_point *p,
+              void **state, char *err)
 {
     struct cpu_plan plan;
     double bytes[BUF_COUNT];
     void *buf[BUF_COUNT];
     *state = NULL;
-    int status = cpu_plan(plan_point, p, &plan, err);
+    int status = cpu_plan(b, plan_point, p, &plan, err);
     if (status != KERNEL_OK)
         return status;
     cpu_buffer_bytes(p, &plan, bytes);
-    if ((status = cpu_check_fit(cpu_need(bytes), err)) != KERNEL_OK)
-        return status;
     struct cpu_state *s = calloc(1, sizeof *s);
     if (!s || cpu_alloc(bytes, buf) != 0) {
         free(s);
@@ -165,20 +162,13 @@ static void cpu_enter(const struct cpu_state *s)
 int cpu_verify(void *state, struct kernel_check *check, char *err)
 {
     const struct cpu_state *s = state;
-    size_t n = (size_t)s->n, count = s->p.op == OP_COPY ? n * n : n;
     enum kernel_dtype dt = s->p.dtype;
     cpu_enter(s);
-    reference_poison(s->out, dt, count);
+    reference_poison(s->out, dt, (size_t)kernel_buffer_elements(&s->p, BUFFER_OUT));
     if (s->q)
-        reference_poison(s->q, dt, n * n);
+        reference_poison(s->q, dt, (size_t)kernel_buffer_elements(&s->p, BUFFER_PRODUCT));
     s->plan.call(s);
-    if (s->p.op == OP_COPY)
-        return reference_compare_copy(dt, count, s->out, s->a, check, err);
-    if (s->p.op == OP_MATVEC)
-        reference_matvec(dt, s->n, s->a, s->x, s->ref);
-    else
-        reference_outer_sum(dt, s->n, s->p.axis, s->x, s->y, s->ref);
-    return reference_compare(dt, count, s->out, s->ref, check, err);
+    return kernel_op_check(&s->p, s->a, s->x, s->y, s->out, s->ref, check, err);
 }
 
 int cpu_run(void *state, long iterations, double *seconds, char *err)

@@ -22,7 +22,7 @@ struct cpu_plan {
     const char *impl;          /* the impl's name, from the backend's table */
     cpu_call_fn call;          /* one call of the point */
     cpu_call_fn enter;         /* untimed, before verify and each batch; or NULL */
-    int needs_q;               /* allocate the n x n product q (materialised outer_sum) */
+    int needs_q;               /* allocate the op's product q (a materialised impl) */
     int needs_ones;            /* allocate a vector of n ones (reductions by gemv) */
     int threads;               /* threads for cpu_parallel; 1 = none */
 };
@@ -31,25 +31,28 @@ struct cpu_plan {
 struct cpu_state {
     struct kernel_point p;     /* p.impl points at plan.impl */
     long n;
-    void *a;                   /* n x n: the copy's source, the matvec matrix */
-    void *x, *y;               /* the input vectors (y: outer_sum only) */
-    void *out;                 /* the output: n x n for copy, else n */
+    void *a, *x, *y;           /* the op's inputs (ops.h), NULL where it has none */
+    void *out;                 /* the output */
     void *q, *ones;            /* scratch named by the plan, else NULL */
-    double *ref;               /* the float64 reference output (matvec, outer_sum) */
+    double *ref;               /* the float64 reference output, if the op has one */
     struct cpu_plan plan;
 };
 
-/* Fills plan for a point this backend serves; else returns a kernel_status
- * and why in err. One per backend. */
-typedef int (*cpu_plan_fn)(const struct kernel_point *p, struct cpu_plan *plan, char *err);
+/* Completes plan for a point of impl row `impl`, whose name, call
+ * (impl->calls[dtype], a cpu_call_fn) and product buffer (from its traffic)
+ * are already set; else returns a kernel_status and why in err. One per
+ * backend, or NULL where nothing is left to choose. */
+typedef int (*cpu_plan_fn)(const struct kernel_point *p, const struct kernel_impl *impl,
+                           struct cpu_plan *plan, char *err);
 
-/* The memory() of a CPU backend: every buffer the point allocates plus the
+/* The memory() of CPU backend b: every buffer the point allocates plus the
  * float64 reference output, and MemAvailable. */
-int cpu_memory(cpu_plan_fn plan_point, const struct kernel_point *p, struct kernel_memory *m,
-               char *err);
-/* The setup() of a CPU backend: refuses a point that does not fit before
- * allocating; on failure *state is NULL and nothing is left allocated. */
-int cpu_setup(cpu_plan_fn plan_point, const struct kernel_point *p, void **state, char *err);
+int cpu_memory(const struct kernel_backend *b, cpu_plan_fn plan_point, const struct kernel_point *p,
+               struct kernel_memory *m, char *err);
+/* The setup() of CPU backend b (the runner has checked that the point fits);
+ * on failure *state is NULL and nothing is left allocated. */
+int cpu_setup(const struct kernel_backend *b, cpu_plan_fn plan_point, const struct kernel_point *p,
+              void **state, char *err);
 /* Poisons the output (and q), runs one call, compares with the reference. */
 int cpu_verify(void *state, struct kernel_check *check, char *err);
 /* Times `iterations` calls back to back with the host's monotonic clock. */

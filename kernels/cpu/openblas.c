@@ -182,35 +182,39 @@ static void openblas_outer_fused(const struct cpu_state *s)
     cpu_parallel(s, openblas_fused_range);
 }
 
-static const char *const copy_impls[] = { "memcpy", NULL };
-static const char *const matvec_impls[] = { "gemv", "gemm", NULL };
-static const char *const outer_sum_impls[] = { "gemm", "materialized", "fused", NULL };
-
-/* calls[op][impl], impl indexed as in the impl lists above. */
-static const cpu_call_fn openblas_calls[OP_COUNT][3] = {
-    [OP_COPY] = { cpu_copy_memcpy },
-    [OP_MATVEC] = { openblas_matvec_gemv, openblas_matvec_gemm },
-    [OP_OUTER_SUM] = { openblas_outer_gemm, openblas_outer_materialized, openblas_outer_fused },
+/* The flags of openblas's impl rows. */
+enum {
+    NEEDS_ONES = 1,     /* a vector of n ones, for the reduction by gemv */
+    FUSED_THREADS = 2,  /* the plan's threads from FUSED_PARALLEL_MIN_N up */
+    STREAM_THREADS = 4, /* the plan's threads from STREAM_PARALLEL_MIN_N up */
 };
 
-/* Picks the call for the point; BLAS takes int sizes, so n must fit one. */
-static int openblas_plan_point(const struct kernel_point *p, struct cpu_plan *plan, char *err)
+#define CALLS(f) { KERNEL_FN(f), KERNEL_FN(f) }
+
+static const struct kernel_impl openblas_impls[] = {
+    { "copy", "memcpy", TRAFFIC_MATERIALISED, CALLS(cpu_copy_memcpy), 0 },
+    { "matvec", "gemv", TRAFFIC_MATERIALISED, CALLS(openblas_matvec_gemv), 0 },
+    { "matvec", "gemm", TRAFFIC_MATERIALISED, CALLS(openblas_matvec_gemm), 0 },
+    { "outer_sum", "gemm", TRAFFIC_MATERIALISED, CALLS(openblas_outer_gemm), NEEDS_ONES },
+    { "outer_sum", "materialized", TRAFFIC_MATERIALISED, CALLS(openblas_outer_materialized),
+      NEEDS_ONES | STREAM_THREADS },
+    { "outer_sum", "fused", TRAFFIC_FUSED, CALLS(openblas_outer_fused), FUSED_THREADS },
+    { NULL, NULL, TRAFFIC_MATERIALISED, { NULL, NULL }, 0 },
+};
+
+/* Completes the plan from the row's flags; BLAS takes int sizes, so n must
+ * fit one. */
+static int openblas_plan_point(const struct kernel_point *p, const struct kernel_impl *impl,
+                               struct cpu_plan *plan, char *err)
 {
-    int k = kernel_impl_lookup(&backend_openblas, p, err);
-    if (k < 0)
-        return KERNEL_ERROR;
     if (p->n > 2147483647L) {
         snprintf(err, KERNEL_ERR_LEN, "n = %ld is beyond OpenBLAS's int sizes", p->n);
         return KERNEL_ERROR;
     }
-    plan->impl = backend_openblas.impls[p->op][k];
-    plan->call = openblas_calls[p->op][k];
     plan->enter = openblas_enter;
-    plan->needs_q = plan->needs_ones =
-        plan->call == openblas_outer_gemm || plan->call == openblas_outer_materialized;
-    if (plan->call == openblas_outer_fused && p->n >= FUSED_PARALLEL_MIN_N)
-        plan->threads = openblas_point_threads(p);
-    if (plan->call == openblas_outer_materialized && p->n >= STREAM_PARALLEL_MIN_N)
+    plan->needs_ones = (impl->flags & NEEDS_ONES) != 0;
+    if (((impl->flags & FUSED_THREADS) && p->n >= FUSED_PARALLEL_MIN_N) ||
+        ((impl->flags & STREAM_THREADS) && p->n >= STREAM_PARALLEL_MIN_N))
         plan->threads = openblas_point_threads(p);
     return KERNEL_OK;
 }
@@ -224,12 +228,12 @@ static int openblas_available(char *reason)
 
 static int openblas_memory_point(const struct kernel_point *p, struct kernel_memory *m, char *err)
 {
-    return cpu_memory(openblas_plan_point, p, m, err);
+    return cpu_memory(&backend_openblas, openblas_plan_point, p, m, err);
 }
 
 static int openblas_setup_point(const struct kernel_point *p, void **state, char *err)
 {
-    return cpu_setup(openblas_plan_point, p, state, err);
+    return cpu_setup(&backend_openblas, openblas_plan_point, p, state, err);
 }
 
 /* Reports OpenBLAS as loaded at run time (on a host the binary was carried
@@ -264,9 +268,9 @@ static void openblas_describe(const struct kernel_point *p, kernel_fact_fn fact,
 
 const struct kernel_backend backend_openblas = {
     .name = "openblas",
+    .label = "OpenBLAS",
     .summary = "OpenBLAS gemv/gemm, and a fused outer_sum of our own (threaded)",
-    .impls = { [OP_COPY] = copy_impls, [OP_MATVEC] = matvec_impls,
-               [OP_OUTER_SUM] = outer_sum_impls },
+    .impls = openblas_impls,
     .available = openblas_available,
     .memory = openblas_memory_point,
     .setup = openblas_setup_point,

@@ -85,30 +85,23 @@ static int call_gemm_outer(struct gpu_state *st, char *err)
 
 extern "C" const struct kernel_backend backend_cublas;
 
-/* [op][impl index][dtype]: the call, in the order of the impl lists. */
-static const gpu_call_fn calls[OP_COUNT][2][DTYPE_COUNT] = {
-    { { call_memcpy, call_memcpy } },
-    { { call_gemv<float>, call_gemv<double> }, { call_gemm_matvec<float>, call_gemm_matvec<double> } },
-    { { call_gemm_outer<float>, call_gemm_outer<double> } },
-};
+#define CALLS(f32, f64) { KERNEL_FN(f32), KERNEL_FN(f64) }
+static const struct kernel_impl blas_impls[] = { CUBLAS_IMPLS }; /* gpu_impls.h */
 
 /* The call for p, or NULL with why in err. */
 static gpu_call_fn blas_call(const struct kernel_point *p, char *err)
 {
-    int k = kernel_impl_lookup(&backend_cublas, p, err);
-    if (k < 0 || (unsigned)p->dtype >= DTYPE_COUNT) {
-        if (k >= 0)
-            snprintf(err, KERNEL_ERR_LEN, "unknown dtype %d", (int)p->dtype);
-        return NULL;
-    }
-    return calls[p->op][k][p->dtype];
+    const struct kernel_impl *impl = kernel_impl_lookup(&backend_cublas, p, err);
+    if (impl && (unsigned)p->dtype >= DTYPE_COUNT)
+        snprintf(err, KERNEL_ERR_LEN, "unknown dtype %d", (int)p->dtype);
+    return impl && (unsigned)p->dtype < DTYPE_COUNT ? (gpu_call_fn)impl->calls[p->dtype] : NULL;
 }
 
 static int blas_memory(const struct kernel_point *p, struct kernel_memory *m, char *err)
 {
     if (!blas_call(p, err))
         return KERNEL_ERROR;
-    return gpu_memory(p, 1, m, err);
+    return gpu_memory(&backend_cublas, p, 1, m, err);
 }
 
 static int blas_setup(const struct kernel_point *p, void **state, char *err)
@@ -117,7 +110,7 @@ static int blas_setup(const struct kernel_point *p, void **state, char *err)
     gpu_call_fn call = blas_call(p, err);
     if (!call)
         return KERNEL_ERROR;
-    return gpu_setup(p, call, 1, state, err);
+    return gpu_setup(&backend_cublas, p, call, 1, state, err);
 }
 
 static void blas_describe(const struct kernel_point *p, kernel_fact_fn fact, void *ctx)
@@ -128,8 +121,9 @@ static void blas_describe(const struct kernel_point *p, kernel_fact_fn fact, voi
 
 extern "C" const struct kernel_backend backend_cublas = {
     "cublas",
+    "cuBLAS",
     "cuBLAS gemv/gemm (as CuPy and PyTorch call it) with our reductions",
-    { cublas_copy_impls, cublas_matvec_impls, cublas_outer_impls }, /* gpu_impls.h */
+    blas_impls,
     gpu_available,
     blas_memory,
     blas_setup,

@@ -173,33 +173,23 @@ static int call_fused(struct gpu_state *st, char *err)
 
 extern "C" const struct kernel_backend backend_cuda;
 
-/* [op][impl index][dtype]: the call, in the order of the impl lists. */
-static const gpu_call_fn calls[OP_COUNT][3][DTYPE_COUNT] = {
-    { { call_copy_kernel<float>, call_copy_kernel<double> },
-      { call_copy_memcpy, call_copy_memcpy } },
-    { { call_rowdot<float>, call_rowdot<double> } },
-    { { call_materialized<float>, call_materialized<double> },
-      { call_fused<float, FUSED_TENSOR>, call_fused<double, FUSED_TENSOR> },
-      { call_fused<float, FUSED_SIMT>, call_fused<double, FUSED_SIMT> } },
-};
+#define CALLS(f32, f64) { KERNEL_FN(f32), KERNEL_FN(f64) }
+static const struct kernel_impl cuda_impls[] = { CUDA_IMPLS }; /* gpu_impls.h */
 
 /* The call for p, or NULL with why in err. */
 static gpu_call_fn cuda_call(const struct kernel_point *p, char *err)
 {
-    int k = kernel_impl_lookup(&backend_cuda, p, err);
-    if (k < 0 || (unsigned)p->dtype >= DTYPE_COUNT) {
-        if (k >= 0)
-            snprintf(err, KERNEL_ERR_LEN, "unknown dtype %d", (int)p->dtype);
-        return NULL;
-    }
-    return calls[p->op][k][p->dtype];
+    const struct kernel_impl *impl = kernel_impl_lookup(&backend_cuda, p, err);
+    if (impl && (unsigned)p->dtype >= DTYPE_COUNT)
+        snprintf(err, KERNEL_ERR_LEN, "unknown dtype %d", (int)p->dtype);
+    return impl && (unsigned)p->dtype < DTYPE_COUNT ? (gpu_call_fn)impl->calls[p->dtype] : NULL;
 }
 
 static int cuda_memory(const struct kernel_point *p, struct kernel_memory *m, char *err)
 {
     if (!cuda_call(p, err))
         return KERNEL_ERROR;
-    return gpu_memory(p, 0, m, err);
+    return gpu_memory(&backend_cuda, p, 0, m, err);
 }
 
 static int cuda_setup(const struct kernel_point *p, void **state, char *err)
@@ -208,7 +198,7 @@ static int cuda_setup(const struct kernel_point *p, void **state, char *err)
     gpu_call_fn call = cuda_call(p, err);
     if (!call)
         return KERNEL_ERROR;
-    return gpu_setup(p, call, 0, state, err);
+    return gpu_setup(&backend_cuda, p, call, 0, state, err);
 }
 
 static void cuda_describe(const struct kernel_point *p, kernel_fact_fn fact, void *ctx)
@@ -227,8 +217,9 @@ static void cuda_describe(const struct kernel_point *p, kernel_fact_fn fact, voi
 
 extern "C" const struct kernel_backend backend_cuda = {
     "cuda",
+    "own CUDA",
     "our own CUDA kernels: vector copy, row dot, outer product + reductions, fused outer_sum",
-    { cuda_copy_impls, cuda_matvec_impls, cuda_outer_impls }, /* gpu_impls.h */
+    cuda_impls,
     gpu_available,
     cuda_memory,
     cuda_setup,

@@ -52,10 +52,15 @@ static void none_describe(const struct kernel_point *p, kernel_fact_fn fact, voi
     fact(ctx, "cuda", "built without CUDA");
 }
 
+#define CALLS(f32, f64) { NULL, NULL }
+static const struct kernel_impl cublas_impls[] = { CUBLAS_IMPLS };
+static const struct kernel_impl cuda_impls[] = { CUDA_IMPLS };
+
 const struct kernel_backend backend_cublas = {
     .name = "cublas",
+    .label = "cuBLAS",
     .summary = "cuBLAS (not built: no nvcc at build time)",
-    .impls = { cublas_copy_impls, cublas_matvec_impls, cublas_outer_impls },
+    .impls = cublas_impls,
     .available = none_available, .memory = none_memory, .setup = none_setup,
     .verify = none_verify, .run = none_run, .teardown = none_teardown, .describe = none_describe,
     .gpu = 1,
@@ -63,8 +68,9 @@ const struct kernel_backend backend_cublas = {
 
 const struct kernel_backend backend_cuda = {
     .name = "cuda",
+    .label = "own CUDA",
     .summary = "our own CUDA kernels (not built: no nvcc at build time)",
-    .impls = { cuda_copy_impls, cuda_matvec_impls, cuda_outer_impls },
+    .impls = cuda_impls,
     .available = none_available, .memory = none_memory, .setup = none_setup,
     .verify = none_verify, .run = none_run, .teardown = none_teardown, .describe = none_describe,
     .gpu = 1,

@@ -9,7 +9,6 @@
 
 #include "host.h"
 #include "random.h"
-#include "reference.h"
 
 /* cuBLAS's workspace: NVIDIA recommends 32 MiB on Hopper. Setting it
  * explicitly means no allocation happens inside a graph capture. */
@@ -116,22 +115,21 @@ static int check_point(const struct kernel_point *p, char *err)
     return status;
 }
 
-static void point_sizes(const struct kernel_point *p, int use_blas, struct gpu_sizes *z)
+static void point_sizes(const struct kernel_point *p, enum kernel_traffic traffic, int use_blas,
+                        struct gpu_sizes *z)
 {
-    const double n = (double)p->n, s = (double)kernel_dtype_size(p->dtype);
-    const int copy = p->op == OP_COPY, outer = p->op == OP_OUTER_SUM;
-    const int fused = outer && kernel_impl_is_fused(p->impl);
+    const double s = (double)kernel_dtype_size(p->dtype);
     memset(z, 0, sizeof *z);
-    z->a = outer ? 0.0 : n * n * s;
-    z->x = copy ? 0.0 : n * s;
-    z->y = outer ? n * s : 0.0;
-    z->q = outer && !fused ? n * n * s : 0.0;
-    z->out = copy ? n * n * s : n * s;
+    z->a = kernel_buffer_elements(p, BUFFER_A) * s;
+    z->x = kernel_buffer_elements(p, BUFFER_X) * s;
+    z->y = kernel_buffer_elements(p, BUFFER_Y) * s;
+    z->q = kernel_forms_product(p, traffic) ? kernel_buffer_elements(p, BUFFER_PRODUCT) * s : 0.0;
+    z->out = kernel_buffer_elements(p, BUFFER_OUT) * s;
     z->flush = p->flush_l2 ? 2.0 * (double)l2_bytes() : 0.0;
     z->blas = use_blas ? (double)BLAS_WORKSPACE_BYTES : 0.0;
     /* Host: the inputs as drawn and the output read back, plus the float64
-     * reference (copy compares with its source instead). */
-    z->host = z->a + z->x + z->y + z->out + (copy ? 0.0 : n * (double)sizeof(double));
+     * reference (an op without one compares with its input instead). */
+    z->host = z->a + z->x + z->y + z->out + kernel_reference_elements(p) * (double)sizeof(double);
 }
 
 static double device_need(const struct gpu_sizes *z)
@@ -146,22 +144,30 @@ static size_t clamp_size(double bytes)
     return bytes < (double)(SIZE_MAX / 2) ? (size_t)bytes : SIZE_MAX / 2;
 }
 
-/* The checks memory() and setup() share: a valid point, and a GPU. */
-static int point_ready(const struct kernel_point *p, char *err)
+/* The checks memory() and setup() share: a valid point of an impl of b,
+ * and a GPU. Fills the point's sizes. */
+static int point_ready(const struct kernel_backend *b, const struct kernel_point *p, int use_blas,
+                       struct gpu_sizes *z, char *err)
 {
     int status = check_point(p, err);
-    if (status == KERNEL_OK && !gpu_available(err))
-        return KERNEL_UNAVAILABLE;
-    return status;
-}
-
-int gpu_memory(const struct kernel_point *p, int use_blas, struct kernel_memory *m, char *err)
-{
-    int status = point_ready(p, err);
     if (status != KERNEL_OK)
         return status;
+    const struct kernel_impl *impl = kernel_impl_lookup(b, p, err);
+    if (!impl)
+        return KERNEL_ERROR;
+    if (!gpu_available(err))
+        return KERNEL_UNAVAILABLE;
+    point_sizes(p, impl->traffic, use_blas, z);
+    return KERNEL_OK;
+}
+
+int gpu_memory(const struct kernel_backend *b, const struct kernel_point *p, int use_blas,
+               struct kernel_memory *m, char *err)
+{
     struct gpu_sizes z;
-    point_sizes(p, use_blas, &z);
+    int status = point_ready(b, p, use_blas, &z, err);
+    if (status != KERNEL_OK)
+        return status;
     size_t free_b = 0, total_b = 0;
     GPU_CHECK(cudaMemGetInfo(&free_b, &total_b));
     memset(m, 0, sizeof *m);
@@ -169,26 +175,6 @@ int gpu_memory(const struct kernel_point *p, int use_blas, struct kernel_memory 
     m->device_free = free_b;
     m->host_need = clamp_size(z.host);
     m->host_free = host_memory_free();
-    return KERNEL_OK;
-}
-
-/* KERNEL_NO_MEMORY with the reason if the point cannot fit: checked before
- * anything is allocated. */
-static int check_fit(const struct gpu_sizes *z, char *err)
-{
-    size_t free_b = 0, total_b = 0, host = host_memory_free();
-    GPU_CHECK(cudaMemGetInfo(&free_b, &total_b));
-    double need = device_need(z);
-    if (need > (double)free_b) {
-        snprintf(err, KERNEL_ERR_LEN, "needs %.1f MB of GPU memory, %.1f MB free", need / 1e6,
-                 (double)free_b / 1e6);
-        return KERNEL_NO_MEMORY;
-    }
-    if (host != 0 && z->host > (double)host) {
-        snprintf(err, KERNEL_ERR_LEN, "needs %.1f MB of host memory, %.1f MB available",
-                 z->host / 1e6, (double)host / 1e6);
-        return KERNEL_NO_MEMORY;
-    }
     return KERNEL_OK;
 }
 
@@ -249,20 +235,21 @@ static int dev_alloc(void **p, double bytes, char *err)
  * copies them to the device. */
 static int fill_inputs(struct gpu_state *st, char *err)
 {
-    const size_t n = (size_t)st->n;
-    const enum kernel_dtype dt = st->point.dtype;
-    const uint64_t seed = st->point.seed;
+    const struct kernel_point *p = &st->point;
+    const size_t na = (size_t)kernel_buffer_elements(p, BUFFER_A),
+                 nx = (size_t)kernel_buffer_elements(p, BUFFER_X),
+                 ny = (size_t)kernel_buffer_elements(p, BUFFER_Y);
     if (st->h_a) {
-        random_fill(st->h_a, dt, n * n, seed, STREAM_MATRIX);
-        GPU_CHECK(cudaMemcpy(st->a, st->h_a, n * n * st->elem, cudaMemcpyHostToDevice));
+        random_fill(st->h_a, p->dtype, na, p->seed, STREAM_MATRIX);
+        GPU_CHECK(cudaMemcpy(st->a, st->h_a, na * st->elem, cudaMemcpyHostToDevice));
     }
     if (st->h_x) {
-        random_fill(st->h_x, dt, n, seed, STREAM_X);
-        GPU_CHECK(cudaMemcpy(st->x, st->h_x, n * st->elem, cudaMemcpyHostToDevice));
+        random_fill(st->h_x, p->dtype, nx, p->seed, STREAM_X);
+        GPU_CHECK(cudaMemcpy(st->x, st->h_x, nx * st->elem, cudaMemcpyHostToDevice));
     }
     if (st->h_y) {
-        random_fill(st->h_y, dt, n, seed, STREAM_Y);
-        GPU_CHECK(cudaMemcpy(st->y, st->h_y, n * st->elem, cudaMemcpyHostToDevice));
+        random_fill(st->h_y, p->dtype, ny, p->seed, STREAM_Y);
+        GPU_CHECK(cudaMemcpy(st->y, st->h_y, ny * st->elem, cudaMemcpyHostToDevice));
     }
     return KERNEL_OK;
 }
@@ -275,8 +262,8 @@ static int setup_state(struct gpu_state *st, const struct gpu_sizes *z, int use_
         (status = host_alloc(&st->h_y, z->y, err)) != KERNEL_OK ||
         (status = host_alloc(&st->h_out, z->out, err)) != KERNEL_OK)
         return status;
-    if (st->point.op != OP_COPY &&
-        (status = host_alloc((void **)&st->h_ref, (double)st->n * sizeof(double), err)) != KERNEL_OK)
+    if ((status = host_alloc((void **)&st->h_ref,
+                             kernel_reference_elements(&st->point) * sizeof(double), err)) != KERNEL_OK)
         return status;
     GPU_CHECK(cudaStreamCreateWithFlags(&st->stream, cudaStreamNonBlocking));
     GPU_CHECK(cudaEventCreate(&st->start));
@@ -302,16 +289,13 @@ static int setup_state(struct gpu_state *st, const struct gpu_sizes *z, int use_
     return KERNEL_OK;
 }
 
-int gpu_setup(const struct kernel_point *p, gpu_call_fn call, int use_blas, void **state,
-              char *err)
+int gpu_setup(const struct kernel_backend *b, const struct kernel_point *p, gpu_call_fn call,
+              int use_blas, void **state, char *err)
 {
     *state = NULL;
-    int status = point_ready(p, err);
-    if (status != KERNEL_OK)
-        return status;
     struct gpu_sizes z;
-    point_sizes(p, use_blas, &z);
-    if ((status = check_fit(&z, err)) != KERNEL_OK)
+    int status = point_ready(b, p, use_blas, &z, err);
+    if (status != KERNEL_OK)
         return status;
     struct gpu_state *st = (struct gpu_state *)calloc(1, sizeof *st);
     if (!st) {
@@ -337,35 +321,24 @@ int gpu_setup(const struct kernel_point *p, gpu_call_fn call, int use_blas, void
 /* Bytes of the output. */
 static size_t out_bytes(const struct gpu_state *st)
 {
-    const size_t n = (size_t)st->n;
-    return (st->point.op == OP_COPY ? n * n : n) * st->elem;
+    return (size_t)kernel_buffer_elements(&st->point, BUFFER_OUT) * st->elem;
 }
 
 int gpu_verify(void *state, struct kernel_check *check, char *err)
 {
     struct gpu_state *st = (struct gpu_state *)state;
-    const size_t n = (size_t)st->n, bytes = out_bytes(st);
-    const enum kernel_dtype dt = st->point.dtype;
+    const size_t bytes = out_bytes(st);
+    const size_t q_bytes = (size_t)kernel_buffer_elements(&st->point, BUFFER_PRODUCT) * st->elem;
     /* All bits set is a NaN in float and in double alike. */
     GPU_CHECK(cudaMemsetAsync(st->out, 0xff, bytes, st->stream));
     if (st->q)
-        GPU_CHECK(cudaMemsetAsync(st->q, 0xff, n * n * st->elem, st->stream));
+        GPU_CHECK(cudaMemsetAsync(st->q, 0xff, q_bytes, st->stream));
     int status = st->call(st, err);
     if (status != KERNEL_OK)
         return status;
     GPU_CHECK(cudaStreamSynchronize(st->stream));
     GPU_CHECK(cudaMemcpy(st->h_out, st->out, bytes, cudaMemcpyDeviceToHost));
-    switch (st->point.op) {
-    case OP_COPY:
-        return reference_compare_copy(dt, n * n, st->h_out, st->h_a, check, err);
-    case OP_MATVEC:
-        reference_matvec(dt, st->n, st->h_a, st->h_x, st->h_ref);
-        break;
-    default:
-        reference_outer_sum(dt, st->n, st->point.axis, st->h_x, st->h_y, st->h_ref);
-        break;
-    }
-    return reference_compare(dt, n, st->h_out, st->h_ref, check, err);
+    return kernel_op_check(&st->point, st->h_a, st->h_x, st->h_y, st->h_out, st->h_ref, check, err);
 }
 
 /* ---------------------------------------------------------------------- */

@@ -47,8 +47,8 @@ struct gpu_state;
  * allocation. Returns KERNEL_OK or a status with the reason in err. */
 typedef int (*gpu_call_fn)(struct gpu_state *st, char *err);
 
-/* Device buffers by op: copy a -> out (n x n); matvec out = a x; outer_sum
- * out = sums of x y^T, through q (n x n) unless the impl is fused. */
+/* Device buffers: the op's inputs a, x, y and output out (ops.h), and q,
+ * the op's product, where the impl's traffic forms one. */
 struct gpu_state {
     struct kernel_point point; /* point.impl is not kept: the caller owns it */
     size_t elem;               /* bytes of one element */
@@ -69,13 +69,16 @@ struct gpu_state {
     gpu_call_fn call;
 };
 
-/* The backend table's functions, shared. use_blas: the backend calls cuBLAS
+/* The backend table's functions, shared; b is the calling backend, whose
+ * impl row gives the point's traffic. use_blas: the backend calls cuBLAS
  * (a handle on the state's stream, with its own workspace so that graph
- * capture never allocates). */
+ * capture never allocates). Setup does not check that the point fits: the
+ * runner does, from memory(), before it. */
 int gpu_available(char *reason);
-int gpu_memory(const struct kernel_point *p, int use_blas, struct kernel_memory *m, char *err);
-int gpu_setup(const struct kernel_point *p, gpu_call_fn call, int use_blas, void **state,
-              char *err);
+int gpu_memory(const struct kernel_backend *b, const struct kernel_point *p, int use_blas,
+               struct kernel_memory *m, char *err);
+int gpu_setup(const struct kernel_backend *b, const struct kernel_point *p, gpu_call_fn call,
+              int use_blas, void **state, char *err);
 int gpu_verify(void *state, struct kernel_check *check, char *err);
 int gpu_run(void *state, long iterations, double *seconds, char *err);
 void gpu_teardown(void *state);

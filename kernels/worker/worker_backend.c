@@ -141,24 +141,21 @@ static int on_hello_line(void *ctx, const char *line)
     return -1;
 }
 
-/* 0 if the worker serves every impl the backend lists, else -1 and why. */
+/* 0 if the worker serves every impl row of the backend, else -1 and why. */
 static int check_served(struct worker_live *w, char *reason)
 {
-    for (int op = 0; op < OP_COUNT; op++)
-        for (int i = 0; w->backend->impls[op] && w->backend->impls[op][i]; i++) {
-            char want[64];
-            int found = 0;
-            snprintf(want, sizeof want, "%s %s", kernel_op_name((enum kernel_op)op),
-                     w->backend->impls[op][i]);
-            for (int k = 0; k < w->nserved && !found; k++)
-                found = strcmp(w->served[k], want) == 0;
-            if (!found) {
-                say(reason, "%s does not serve %s/%s in f32 and f64, as the "
-                         "runner lists it", w->script, kernel_op_name((enum kernel_op)op),
-                         w->backend->impls[op][i]);
-                return -1;
-            }
+    for (const struct kernel_impl *i = w->backend->impls; i->op; i++) {
+        char want[64];
+        int found = 0;
+        snprintf(want, sizeof want, "%s %s", i->op, i->name);
+        for (int k = 0; k < w->nserved && !found; k++)
+            found = strcmp(w->served[k], want) == 0;
+        if (!found) {
+            say(reason, "%s does not serve %s/%s in f32 and f64, as the runner lists it",
+                w->script, i->op, i->name);
+            return -1;
         }
+    }
     return 0;
 }
 
@@ -318,12 +315,12 @@ static int request(struct worker_live *w, const char *line, double timeout, char
 static void point_bytes(const struct kernel_point *p, double *a, double *x, double *y, double *out,
                         double *ref)
 {
-    double n = (double)p->n, s = (double)kernel_dtype_size(p->dtype);
-    *a = p->op == OP_OUTER_SUM ? 0.0 : n * n * s;
-    *x = p->op == OP_COPY ? 0.0 : n * s;
-    *y = p->op == OP_OUTER_SUM ? n * s : 0.0;
-    *out = p->op == OP_COPY ? n * n * s : n * s;
-    *ref = p->op == OP_COPY ? 0.0 : n * 8.0;
+    double s = (double)kernel_dtype_size(p->dtype);
+    *a = kernel_buffer_elements(p, BUFFER_A) * s;
+    *x = kernel_buffer_elements(p, BUFFER_X) * s;
+    *y = kernel_buffer_elements(p, BUFFER_Y) * s;
+    *out = kernel_buffer_elements(p, BUFFER_OUT) * s;
+    *ref = kernel_reference_elements(p) * (double)sizeof(double);
 }
 
 static int check_point(const struct kernel_backend *b, const struct kernel_point *p, char *err)
@@ -331,7 +328,7 @@ static int check_point(const struct kernel_backend *b, const struct kernel_point
     int status = kernel_check_point(p, err);
     if (status != KERNEL_OK)
         return status;
-    if (kernel_impl_lookup(b, p, err) < 0)
+    if (!kernel_impl_lookup(b, p, err))
         return KERNEL_ERROR;
     if (p->graph || p->flush_l2)
         return say(err, "backend %s times the framework's own calls: graph "
@@ -340,7 +337,7 @@ static int check_point(const struct kernel_backend *b, const struct kernel_point
 }
 
 /* The runner's buffers and the worker's copies; on the GPU, the inputs,
- * the n x n product of a materialised outer_sum and the output. */
+ * the product of a materialised impl and the output. */
 static int worker_memory(struct worker_live *w, const struct kernel_point *p, struct kernel_memory *m,
                          char *err)
 {
@@ -349,7 +346,10 @@ static int worker_memory(struct worker_live *w, const struct kernel_point *p, st
     if (status != KERNEL_OK)
         return status;
     point_bytes(p, &a, &x, &y, &out, &ref);
-    double q = p->op == OP_OUTER_SUM ? (double)p->n * (double)p->n * (double)kernel_dtype_size(p->dtype) : 0.0;
+    const struct kernel_impl *impl = kernel_impl_lookup(w->backend, p, err);
+    double q = kernel_forms_product(p, impl->traffic)
+                   ? kernel_buffer_elements(p, BUFFER_PRODUCT) * (double)kernel_dtype_size(p->dtype)
+                   : 0.0;
     /* The runner's inputs, their .npy copies (in memory where TMPDIR is a
      * tmpfs) and the worker's; the output twice and the reference. */
     double inputs = a + x + y, host = 3.0 * inputs + 2.0 * out + ref, device = 0.0;
@@ -431,13 +431,12 @@ static struct worker_state *state_new(struct worker_live *w, const struct kernel
         state_free(s);
         return NULL;
     }
-    size_t n = (size_t)p->n;
     if (s->a)
-        random_fill(s->a, p->dtype, n * n, p->seed, STREAM_MATRIX);
+        random_fill(s->a, p->dtype, (size_t)kernel_buffer_elements(p, BUFFER_A), p->seed, STREAM_MATRIX);
     if (s->x)
-        random_fill(s->x, p->dtype, n, p->seed, STREAM_X);
+        random_fill(s->x, p->dtype, (size_t)kernel_buffer_elements(p, BUFFER_X), p->seed, STREAM_X);
     if (s->y)
-        random_fill(s->y, p->dtype, n, p->seed, STREAM_Y);
+        random_fill(s->y, p->dtype, (size_t)kernel_buffer_elements(p, BUFFER_Y), p->seed, STREAM_Y);
     return s;
 }
 
@@ -453,7 +452,7 @@ static int worker_setup(struct worker_live *w, const struct kernel_point *p, voi
     struct worker_state *s = state_new(w, p);
     if (!s)
         return say(err, "out of host memory for n = %ld", p->n), KERNEL_NO_MEMORY;
-    s->p.impl = w->backend->impls[p->op][kernel_impl_lookup(w->backend, p, err)];
+    s->p.impl = kernel_impl_lookup(w->backend, p, err)->name;
     char line[256], reply[WORKER_LINE_MAX];
     snprintf(line, sizeof line, "setup h=%ld op=%s impl=%s dtype=%s axis=%d n=%ld threads=%d",
              s->handle, kernel_op_name(p->op), s->p.impl, kernel_dtype_name(p->dtype), p->axis,
@@ -473,7 +472,7 @@ static int worker_setup(struct worker_live *w, const struct kernel_point *p, voi
 static int worker_verify(void *state, struct kernel_check *check, char *err)
 {
     struct worker_state *s = state;
-    size_t n = (size_t)s->p.n, count = s->p.op == OP_COPY ? n * n : n;
+    size_t count = (size_t)kernel_buffer_elements(&s->p, BUFFER_OUT);
     char line[64], reply[WORKER_LINE_MAX], path[PATH_MAX + 64];
     snprintf(line, sizeof line, "call h=%ld", s->handle);
     reference_poison(s->out, s->p.dtype, count);
@@ -486,13 +485,7 @@ static int worker_verify(void *state, struct kernel_check *check, char *err)
     unlink(path);
     if (bad)
         return say(err, "worker %s's output: %s", s->w->backend->name, why), KERNEL_WRONG;
-    if (s->p.op == OP_COPY)
-        return reference_compare_copy(s->p.dtype, count, s->out, s->a, check, err);
-    if (s->p.op == OP_MATVEC)
-        reference_matvec(s->p.dtype, s->p.n, s->a, s->x, s->ref);
-    else
-        reference_outer_sum(s->p.dtype, s->p.n, s->p.axis, s->x, s->y, s->ref);
-    return reference_compare(s->p.dtype, count, s->out, s->ref, check, err);
+    return kernel_op_check(&s->p, s->a, s->x, s->y, s->out, s->ref, check, err);
 }
 
 static int worker_run(void *state, long iterations, double *seconds, char *err)
@@ -550,18 +543,27 @@ static void worker_describe(struct worker_live *w, kernel_fact_fn fact, void *ct
     }
 }
 
-/* The impls of each worker backend: `article` first (the article's calls
- * exactly), then the forms a user would try. peers/ says what each calls. */
-static const char *const torch_copy[] = { "clone", NULL };
-static const char *const torch_matvec[] = { "article", "mv", "matmul", NULL };
-static const char *const torch_outer[] = { "article", "outer", "matmul", NULL };
-static const char *const array_copy[] = { "copy", NULL };
-static const char *const array_matvec[] = { "article", "dot", "matmul", NULL };
-static const char *const array_outer[] = { "article", "outer", NULL };
+/* The impl rows of each worker backend: `article` first (the article's
+ * calls exactly), then the forms a user would try; peers/ says what each
+ * calls. Each forms the outer product it sums (materialised); the worker
+ * runs them, so a row calls nothing of the runner's. */
+#define WORKER_IMPL(OP, NAME) { OP, NAME, TRAFFIC_MATERIALISED, { NULL, NULL }, 0 }
+static const struct kernel_impl torch_impls[] = {
+    WORKER_IMPL("copy", "clone"),       WORKER_IMPL("matvec", "article"),
+    WORKER_IMPL("matvec", "mv"),        WORKER_IMPL("matvec", "matmul"),
+    WORKER_IMPL("outer_sum", "article"), WORKER_IMPL("outer_sum", "outer"),
+    WORKER_IMPL("outer_sum", "matmul"), WORKER_IMPL(NULL, NULL),
+};
+static const struct kernel_impl array_impls[] = {
+    WORKER_IMPL("copy", "copy"),        WORKER_IMPL("matvec", "article"),
+    WORKER_IMPL("matvec", "dot"),       WORKER_IMPL("matvec", "matmul"),
+    WORKER_IMPL("outer_sum", "article"), WORKER_IMPL("outer_sum", "outer"),
+    WORKER_IMPL(NULL, NULL),
+};
 
 /* One backend: its table and the three functions that need its worker
  * without a point state to find it by. */
-#define WORKER_BACKEND(var, NAME, FRAMEWORK, DEVICE, GPU, COPY, MATVEC, OUTER, SUMMARY)          \
+#define WORKER_BACKEND(var, NAME, LABEL, FRAMEWORK, DEVICE, GPU, IMPLS, SUMMARY)                  \
     extern const struct kernel_backend var;                                                     \
     static struct worker_live var##_live = { .backend = &var, .framework = FRAMEWORK,           \
                                              .device = DEVICE };                                \
@@ -573,18 +575,17 @@ static const char *const array_outer[] = { "article", "outer", NULL };
     static void var##_describe(const struct kernel_point *p, kernel_fact_fn f, void *c)         \
     { (void)p; worker_describe(&var##_live, f, c); }                                            \
     const struct kernel_backend var = {                                                         \
-        .name = NAME, .summary = SUMMARY,                                                       \
-        .impls = { [OP_COPY] = COPY, [OP_MATVEC] = MATVEC, [OP_OUTER_SUM] = OUTER },            \
+        .name = NAME, .label = LABEL, .summary = SUMMARY, .impls = IMPLS,                       \
         .available = var##_available, .memory = var##_memory, .setup = var##_setup,             \
         .verify = worker_verify, .run = worker_run, .teardown = worker_teardown,                \
         .describe = var##_describe, .gpu = GPU, .worker = 1,                                    \
     }
 
-WORKER_BACKEND(backend_torch, "torch", "torch", "cpu", 0, torch_copy, torch_matvec, torch_outer,
+WORKER_BACKEND(backend_torch, "torch", "PyTorch", "torch", "cpu", 0, torch_impls,
                "PyTorch on the CPU (a worker: peers/torch_peer.py)");
-WORKER_BACKEND(backend_torch_cuda, "torch-cuda", "torch", "cuda", 1, torch_copy, torch_matvec,
-               torch_outer, "PyTorch on the GPU, timed with CUDA events (a worker: peers/torch_peer.py)");
-WORKER_BACKEND(backend_cupy, "cupy", "cupy", "cuda", 1, array_copy, array_matvec, array_outer,
+WORKER_BACKEND(backend_torch_cuda, "torch-cuda", "PyTorch", "torch", "cuda", 1, torch_impls,
+               "PyTorch on the GPU, timed with CUDA events (a worker: peers/torch_peer.py)");
+WORKER_BACKEND(backend_cupy, "cupy", "CuPy", "cupy", "cuda", 1, array_impls,
                "CuPy on the GPU, timed with CUDA events (a worker: peers/cupy_peer.py)");
-WORKER_BACKEND(backend_numpy, "numpy", "numpy", "cpu", 0, array_copy, array_matvec, array_outer,
+WORKER_BACKEND(backend_numpy, "numpy", "NumPy", "numpy", "cpu", 0, array_impls,
                "NumPy on the CPU, CuPy's counterpart (a worker: peers/numpy_peer.py)");

@@ -5,20 +5,11 @@
 # run leaves nothing behind that confuses the next, and no planted symlink
 # is followed. The k-th call failures come from build/tests/failat.so
 # (FAILAT_SHIM); a real ENOSPC from a small tmpfs, when root.
-set -u
 runner=$1
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
+. tests/lib.sh
+test_begin sets
 shim=${FAILAT_SHIM:-build/tests/failat.so}
-tmp=${FLOPBENCH_TEST_TMP:-/tmp}/sets.$$
-mkdir -p "$tmp"
-passed=0 failed=0 skipped=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL sets: $*"; }
-skip() { skipped=$((skipped + 1)); echo "SKIP sets: $*"; }
-expect() { # expect DESCRIPTION COMMAND...: the command must succeed
-    d=$1; shift
-    if "$@"; then ok; else bad "$d"; fi
-}
 # Under ASan the shim must be allowed after the sanitizer's runtime.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-}:verify_asan_link_order=0
 run() { "$runner" run tests/e2e/set.lua --quiet "$@"; }
@@ -129,6 +120,14 @@ expect "a second run exits 5" [ $? -eq 5 ]
 expect "naming the first run" grep -qx "runner: $out/set is being written by another run (pid $pid); wait for it, or pass --wait" "$tmp/err"
 "$runner" run tests/e2e/set.lua --quiet --out "$out" --wait 2>"$tmp/err" &
 waiter=$!
+# A background job ignores SIGINT until the runner installs its handler:
+# wait for that (SigCgt's bit 2), however slowly a loaded host starts it.
+catches_int() {
+    mask=$(sed -n 's/^SigCgt:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null)
+    [ -n "$mask" ] && [ $((0x${mask#"${mask%?}"} & 2)) -ne 0 ]
+}
+i=0
+while ! catches_int $waiter && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 sleep 0.5
 kill -INT $waiter; wait $waiter; expect "a run interrupted while it waits exits 130" [ $? -eq 130 ]
 expect "and says so" grep -qx "runner: interrupted while waiting for $out/set" "$tmp/err"
@@ -176,6 +175,4 @@ run --out "$out" 2>"$tmp/err"; expect "a symlink at the experiment's folder: exi
 expect "refused by name" grep -qx "runner: $out/set is not a folder (a symlink or a file): refusing to replace it" "$tmp/err"
 expect "the outside file still untouched" [ "$(cat "$tmp/outside")" = outside ]
 
-rm -rf "$tmp"
-echo "RESULT sets $passed $failed $skipped"
-[ "$failed" -eq 0 ]
+test_end

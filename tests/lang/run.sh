@@ -5,12 +5,10 @@
 #                line of its standard error, exactly.
 #   good/NAME.lua  must check out, and `runner run --dry-run --profile tiny`
 #                must list exactly the points in good/NAME.points.
-set -u
 runner=$1
-cd "$(dirname "$0")/../.."
-tmp=${FLOPBENCH_TEST_TMP:-/tmp}/lang.$$
-mkdir -p "$tmp"
-passed=0 failed=0
+cd "$(dirname "$0")/../.." || exit 1
+. tests/lib.sh
+test_begin lang
 
 check_error() {
     name=$1 want_exit=$2 want=$3
@@ -53,6 +51,4 @@ for f in tests/lang/good/*.lua; do
         cat "$tmp/err" "$tmp/diff"
     fi
 done
-rm -rf "$tmp"
-echo "RESULT lang $passed $failed 0"
-[ "$failed" -eq 0 ]
+test_end

@@ -6,20 +6,9 @@
 # measure nothing and rewrite no result; with the stamps gone but the
 # results current, nothing is measured either.
 # Prints one line: RESULT paper-e2e <passed> <failed> <skipped>.
-set -u
-export LC_ALL=C
-cd "$(dirname "$0")/../.."
-tmp=${FLOPBENCH_TEST_TMP:-${TMPDIR:-/tmp}}/paper-e2e.$$
-mkdir -p "$tmp"
-tmp=$(cd "$tmp" && pwd)
-trap 'rm -rf "$tmp"' EXIT INT TERM
-passed=0 failed=0 skipped=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL paper-e2e: $*"; }
-check() { # check DESCRIPTION COMMAND...: the command must succeed
-    d=$1; shift
-    if "$@" >/dev/null 2>&1; then ok; else bad "$d"; fi
-}
+cd "$(dirname "$0")/../.." || exit 1
+. tests/lib.sh
+test_begin paper-e2e
 
 if ! tools/deps.sh paper >/dev/null 2>&1; then
     echo "SKIP paper-e2e: the paper's packages are missing (tools/deps.sh paper)"
@@ -90,5 +79,4 @@ check "the test changes the declaration" sh -c "! cmp -s experiments/fig2_cpu.lu
 check "a changed declaration is not current" [ $? -eq 1 ]
 check "and says so" grep -q 'declared differently' "$tmp/err"
 
-echo "RESULT paper-e2e $passed $failed $skipped"
-[ "$failed" -eq 0 ]
+test_end

@@ -9,20 +9,10 @@
 # than fatal, and each bad claim or spec in tests/report/bad fails with the
 # exact error its first line gives.
 # Prints one line: RESULT report <passed> <failed> <skipped>.
-set -u
-export LC_ALL=C
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
+. tests/lib.sh
+test_begin report
 runner=${BUILD:-build}/runner
-tmp=${FLOPBENCH_TEST_TMP:-${TMPDIR:-/tmp}}/report.$$
-mkdir -p "$tmp"
-trap 'rm -rf "$tmp"' EXIT INT TERM
-passed=0 failed=0 skipped=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL report: $*"; }
-check() { # check DESCRIPTION COMMAND...: the command must succeed
-    d=$1; shift
-    if "$@" >/dev/null 2>&1; then ok; else bad "$d"; fi
-}
 absent() { # absent PATTERN FILE: FILE exists and does not hold PATTERN
     [ -f "$2" ] && ! grep -q "$1" "$2"
 }
@@ -170,5 +160,4 @@ for h in "" "a b/c" ".hidden" "-x" "ok.host-1_2"; do
 done
 unset FLOPBENCH_HOST
 
-echo "RESULT report $passed $failed $skipped"
-[ "$failed" -eq 0 ]
+test_end

@@ -18,25 +18,10 @@
 #     run`, each stops with the exact error of its first line, or changes
 #     nothing (the claims and the points come out as without it).
 # Prints one line: RESULT safety <passed> <failed> <skipped>.
-set -u
-export LC_ALL=C
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
+. tests/lib.sh
+test_begin safety
 runner=${BUILD:-build}/runner
-tmp=${FLOPBENCH_TEST_TMP:-${TMPDIR:-/tmp}}/safety.$$
-mkdir -p "$tmp"
-tmp=$(cd "$tmp" && pwd)
-trap 'rm -rf "$tmp"' EXIT INT TERM
-passed=0 failed=0 skipped=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL safety: $*"; }
-check() { # check DESCRIPTION COMMAND...: the command must succeed
-    d=$1; shift
-    if "$@" >/dev/null 2>&1; then ok; else bad "$d"; fi
-}
-# same DESCRIPTION GOT WANT: the two texts are equal
-same() {
-    if [ "$2" = "$3" ]; then ok; else bad "$1"; echo "  got:  $2"; echo "  want: $3"; fi
-}
 # no_marker WHERE: no file named "marker" was created (by gnuplot, a shell, LaTeX)
 no_marker() {
     check "$1: no command from the data ran (a file 'marker' exists)" \
@@ -225,5 +210,4 @@ for f in tests/report/safety/sandbox_*.lua; do
     rm -rf "$tmp/sb-spec" "$tmp/sb-script"
 done
 
-echo "RESULT safety $passed $failed $skipped"
-[ "$failed" -eq 0 ]
+test_end

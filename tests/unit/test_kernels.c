@@ -9,6 +9,15 @@
 
 #include "check.h"
 #include "kernel.h"
+#include "measure.h"
+
+/* The index of the op called name in the ops table. */
+static int op(const char *name)
+{
+    int k = kernel_op_find(name);
+    CHECK(k >= 0, "op %s is in the table", name);
+    return k;
+}
 
 /* 2049: the first size where openblas materialized streams its stores (Q >= 16 MiB in f64). */
 static const long cpu_sizes[] = { 1, 7, 1000, 1023, 2049, 0 };
@@ -62,17 +71,18 @@ static void test_point(const struct kernel_backend *b, const struct kernel_point
 }
 
 /* Every impl, dtype, axis and size of one op of one backend. */
-static void test_op(const struct kernel_backend *b, enum kernel_op op)
+static void test_op(const struct kernel_backend *b, int o)
 {
     const long *sizes = b->gpu ? gpu_sizes : cpu_sizes /* GPU backends are also tried at n = 4097 */;
-    int axes = op == OP_OUTER_SUM ? 2 : 1;
-    for (int k = 0; b->impls[op] && b->impls[op][k]; k++)
+    int axes = kernel_op(o)->axis ? 2 : 1;
+    const struct kernel_impl *impl;
+    for (int k = 0; (impl = kernel_impl_at(b, o, k)); k++)
         for (int dt = 0; dt < DTYPE_COUNT; dt++)
             for (int axis = 0; axis < axes; axis++)
                 for (int s = 0; sizes[s]; s++) {
                     struct kernel_point p = {
-                        .op = op, .dtype = (enum kernel_dtype)dt, .n = sizes[s],
-                        .axis = op == OP_OUTER_SUM ? axis : -1, .impl = b->impls[op][k],
+                        .op = o, .dtype = (enum kernel_dtype)dt, .n = sizes[s],
+                        .axis = kernel_op(o)->axis ? axis : -1, .impl = impl->name,
                         .seed = 42 + (uint64_t)s,
                     };
                     test_point(b, &p);
@@ -89,8 +99,8 @@ static void test_backends(void)
             SKIP("%s: %s", all[i]->name, reason);
             continue;
         }
-        for (int op = 0; op < OP_COUNT; op++)
-            test_op(all[i], (enum kernel_op)op);
+        for (int o = 0; o < kernel_op_count(); o++)
+            test_op(all[i], o);
     }
 }
 
@@ -107,13 +117,13 @@ static void test_gpu_fused(void)
         char reason[KERNEL_ERR_LEN] = "";
         if (!all[i]->gpu || !all[i]->available(reason))
             continue; /* test_backends said why */
-        const char *const *impls = all[i]->impls[OP_OUTER_SUM];
-        for (int k = 0; impls && impls[k]; k++)
-            for (int dt = 0; dt < DTYPE_COUNT && kernel_impl_is_fused(impls[k]); dt++)
+        const struct kernel_impl *impl;
+        for (int k = 0; (impl = kernel_impl_at(all[i], op("outer_sum"), k)); k++)
+            for (int dt = 0; dt < DTYPE_COUNT && impl->traffic == TRAFFIC_FUSED; dt++)
                 for (int axis = 0; axis < 2; axis++)
                     for (int s = 0; wide[s]; s++) {
-                        struct kernel_point p = { .op = OP_OUTER_SUM, .dtype = (enum kernel_dtype)dt,
-                                                  .n = wide[s], .axis = axis, .impl = impls[k],
+                        struct kernel_point p = { .op = op("outer_sum"), .dtype = (enum kernel_dtype)dt,
+                                                  .n = wide[s], .axis = axis, .impl = impl->name,
                                                   .seed = 77 + (uint64_t)s };
                         test_point(all[i], &p);
                     }
@@ -128,7 +138,7 @@ static void test_gpu_fused(void)
     label_note = " (mma.sync kernel)";
     for (int axis = 0; axis < 2; axis++)
         for (int s = 0; sizes[s]; s++) {
-            struct kernel_point p = { .op = OP_OUTER_SUM, .dtype = DTYPE_F32, .n = sizes[s],
+            struct kernel_point p = { .op = op("outer_sum"), .dtype = DTYPE_F32, .n = sizes[s],
                                       .axis = axis, .impl = "fused", .seed = 5 + (uint64_t)s };
             test_point(b, &p);
         }
@@ -151,12 +161,13 @@ static void test_gpu_graph(void)
             continue; /* test_backends said why; workers: test_worker_refusals */
         const struct kernel_backend *b = all[i];
         label_note = " (graph, flush_l2)";
-        for (int op = 0; op < OP_COUNT; op++)
-            for (int k = 0; b->impls[op] && b->impls[op][k]; k++)
+        const struct kernel_impl *impl;
+        for (int o = 0; o < kernel_op_count(); o++)
+            for (int k = 0; (impl = kernel_impl_at(b, o, k)); k++)
                 for (int dt = 0; dt < DTYPE_COUNT; dt++) {
-                    struct kernel_point p = { .op = (enum kernel_op)op, .dtype = (enum kernel_dtype)dt,
-                                              .n = 1000, .axis = op == OP_OUTER_SUM ? 1 : -1,
-                                              .impl = b->impls[op][k], .seed = 99, .graph = 1,
+                    struct kernel_point p = { .op = o, .dtype = (enum kernel_dtype)dt,
+                                              .n = 1000, .axis = kernel_op(o)->axis ? 1 : -1,
+                                              .impl = impl->name, .seed = 99, .graph = 1,
                                               .flush_l2 = 1 };
                     char err[KERNEL_ERR_LEN] = "", label[160];
                     point_label(b, &p, label, sizeof label);
@@ -181,9 +192,10 @@ static void test_gpu_graph(void)
     }
 }
 
-/* A CPU backend refuses a bad impl, n = 0, an axis other than 0 or 1 and a
- * point too big to allocate, leaving no state; takes no impl as the default;
- * run refuses zero iterations. */
+/* A CPU backend refuses a bad impl, n = 0 and an axis other than 0 or 1,
+ * leaving no state; reports the needs of a point too big for this host,
+ * which the runner then refuses; takes no impl as the default; run refuses
+ * zero iterations. */
 static void test_refusals(const char *name)
 {
     const struct kernel_backend *b = kernel_backend_find(name);
@@ -191,30 +203,35 @@ static void test_refusals(const char *name)
     if (!b)
         return;
     char err[KERNEL_ERR_LEN] = "";
-    struct kernel_point p = { .op = OP_MATVEC, .dtype = DTYPE_F32, .axis = -1, .n = 8,
+    struct kernel_point p = { .op = op("matvec"), .dtype = DTYPE_F32, .axis = -1, .n = 8,
                               .impl = "no-such-impl", .seed = 1 };
     void *state = (void *)&p;
     CHECK(b->setup(&p, &state, err) == KERNEL_ERROR && !state, "%s: bad impl refused", name);
     CHECK(strstr(err, "no-such-impl") != NULL, "%s: the error names the impl: %s", name, err);
-    p.impl = b->impls[OP_MATVEC][0];
+    p.impl = kernel_impl_at(b, op("matvec"), 0)->name;
     p.n = 0;
     CHECK(b->setup(&p, &state, err) == KERNEL_ERROR && !state, "%s: n = 0 refused", name);
-    p = (struct kernel_point){ .op = OP_OUTER_SUM, .dtype = DTYPE_F64, .axis = 2, .n = 8,
-                               .impl = b->impls[OP_OUTER_SUM][0], .seed = 1 };
+    p = (struct kernel_point){ .op = op("outer_sum"), .dtype = DTYPE_F64, .axis = 2, .n = 8,
+                               .impl = kernel_impl_at(b, op("outer_sum"), 0)->name, .seed = 1 };
     CHECK(b->setup(&p, &state, err) == KERNEL_ERROR && !state, "%s: axis 2 refused", name);
     p.axis = 1;
     p.impl = NULL;
     CHECK(b->setup(&p, &state, err) == KERNEL_OK && state, "%s: no impl is the default: %s", name,
           err);
     b->teardown(state);
-    p = (struct kernel_point){ .op = OP_MATVEC, .dtype = DTYPE_F32, .axis = -1,
-                               .impl = b->impls[OP_MATVEC][0], .seed = 1 };
+    p = (struct kernel_point){ .op = op("matvec"), .dtype = DTYPE_F32, .axis = -1,
+                               .impl = kernel_impl_at(b, op("matvec"), 0)->name, .seed = 1 };
     p.n = 100000000L; /* 4e16 bytes */
     struct kernel_memory m = { 0 };
     CHECK(b->memory(&p, &m, err) == KERNEL_OK && m.host_need > m.host_free,
           "%s: memory says %zu needed, %zu free", name, m.host_need, m.host_free);
-    CHECK(b->setup(&p, &state, err) == KERNEL_NO_MEMORY && !state, "%s: huge n refused: %s", name,
-          err);
+    /* The runner refuses it from those needs, before setup allocates. */
+    struct point rp = { .backend = b, .k = p, .sampling = { .iterations = 1, .samples = 1,
+                                                            .max_samples = 1, .max_time = 1 } };
+    struct measurement mm;
+    CHECK(measure_point(&rp, &mm, NULL, NULL, err) == KERNEL_NO_MEMORY &&
+              strncmp(err, "needs ", 6) == 0 && strstr(err, " of host memory, "),
+          "%s: huge n refused by the runner: %s", name, err);
     p.n = 8;
     double seconds = 0.0;
     if (b->setup(&p, &state, err) == KERNEL_OK) {
@@ -245,7 +262,7 @@ static void test_openblas_threads(void)
         return;
     for (int threads = 1; threads <= 3; threads++)
         for (int axis = 0; axis < 2; axis++) {
-            struct kernel_point p = { .op = OP_OUTER_SUM, .dtype = DTYPE_F64, .axis = axis,
+            struct kernel_point p = { .op = op("outer_sum"), .dtype = DTYPE_F64, .axis = axis,
                                       .n = 4097, .impl = "fused", .seed = 7, .threads = threads };
             test_point(b, &p);
             struct fact_find f = { "openblas_threads", "" };
@@ -257,7 +274,7 @@ static void test_openblas_threads(void)
     CHECK(f.value[0] >= '0' && f.value[0] <= '9' && strchr(f.value, '.'), "openblas_version: %s", f.value);
     struct fact_find c = { "openblas_config", "" };
     int before = openblas_get_num_threads();
-    struct kernel_point p = { .op = OP_MATVEC, .dtype = DTYPE_F32, .axis = -1, .n = 8, .threads = 1 };
+    struct kernel_point p = { .op = op("matvec"), .dtype = DTYPE_F32, .axis = -1, .n = 8, .threads = 1 };
     b->describe(&p, fact_find, &c);
     CHECK(strstr(c.value, "OpenBLAS") != NULL, "openblas_config: %s", c.value);
     CHECK(openblas_get_num_threads() == before, "describe changed OpenBLAS's threads from %d to %d",
@@ -273,8 +290,8 @@ static void test_worker_refusals(void)
         char reason[KERNEL_ERR_LEN] = "", err[KERNEL_ERR_LEN] = "";
         if (!all[i]->worker || !all[i]->available(reason))
             continue;
-        struct kernel_point p = { .op = OP_MATVEC, .dtype = DTYPE_F32, .axis = -1, .n = 8,
-                                  .impl = all[i]->impls[OP_MATVEC][0], .seed = 1, .flush_l2 = 1 };
+        struct kernel_point p = { .op = op("matvec"), .dtype = DTYPE_F32, .axis = -1, .n = 8,
+                                  .impl = kernel_impl_at(all[i], op("matvec"), 0)->name, .seed = 1, .flush_l2 = 1 };
         void *state = NULL;
         int status = all[i]->setup(&p, &state, err);
         CHECK(status == KERNEL_ERROR && !state && strstr(err, "graph and flush_l2 do not apply"),
@@ -300,10 +317,10 @@ static void test_worker_handles(void)
         const struct kernel_backend *b = all[i];
         if (!b->worker || !b->available(reason))
             continue;
-        struct kernel_point p1 = { .op = OP_MATVEC, .dtype = DTYPE_F64, .axis = -1, .n = 16,
-                                   .impl = b->impls[OP_MATVEC][0], .seed = 5 };
-        struct kernel_point p2 = { .op = OP_OUTER_SUM, .dtype = DTYPE_F32, .axis = 1, .n = 9,
-                                   .impl = b->impls[OP_OUTER_SUM][0], .seed = 6 };
+        struct kernel_point p1 = { .op = op("matvec"), .dtype = DTYPE_F64, .axis = -1, .n = 16,
+                                   .impl = kernel_impl_at(b, op("matvec"), 0)->name, .seed = 5 };
+        struct kernel_point p2 = { .op = op("outer_sum"), .dtype = DTYPE_F32, .axis = 1, .n = 9,
+                                   .impl = kernel_impl_at(b, op("outer_sum"), 0)->name, .seed = 6 };
         void *s1 = NULL, *s2 = NULL;
         CHECK(b->setup(&p1, &s1, err) == KERNEL_OK, "%s: first point: %s", b->name, err);
         CHECK(b->setup(&p2, &s2, err) == KERNEL_OK, "%s: second point: %s", b->name, err);
@@ -324,24 +341,53 @@ static void test_worker_handles(void)
     }
 }
 
-/* kernel_flops and kernel_bytes, worked out by hand. */
+/* kernel_flops and kernel_bytes, worked out by hand, and the bytes of a
+ * point from the traffic its impl row declares. */
 static void test_counts(void)
 {
-    struct kernel_point p = { .op = OP_MATVEC, .dtype = DTYPE_F32, .axis = -1, .n = 1000 };
+    struct kernel_point p = { .op = op("matvec"), .dtype = DTYPE_F32, .axis = -1, .n = 1000 };
     CHECK_NEAR(kernel_flops(&p), 1999000.0, 0.0);   /* 2 * 1000^2 - 1000 */
-    CHECK_NEAR(kernel_bytes(&p), 4008000.0, 0.0);   /* 4 * (1000^2 + 2 * 1000) */
-    p = (struct kernel_point){ .op = OP_COPY, .dtype = DTYPE_F64, .n = 3 };
+    CHECK_NEAR(kernel_bytes(&p, TRAFFIC_MATERIALISED), 4008000.0, 0.0); /* 4 * (1000^2 + 2 * 1000) */
+    CHECK_NEAR(kernel_bytes(&p, TRAFFIC_FUSED), 4008000.0, 0.0);        /* no product to form */
+    p = (struct kernel_point){ .op = op("copy"), .dtype = DTYPE_F64, .n = 3 };
     CHECK_NEAR(kernel_flops(&p), 0.0, 0.0);
-    CHECK_NEAR(kernel_bytes(&p), 144.0, 0.0);       /* 2 * 8 * 9 */
-    p = (struct kernel_point){ .op = OP_OUTER_SUM, .dtype = DTYPE_F64, .axis = 0, .n = 10,
+    CHECK_NEAR(kernel_bytes(&p, TRAFFIC_MATERIALISED), 144.0, 0.0);     /* 2 * 8 * 9 */
+    p = (struct kernel_point){ .op = op("outer_sum"), .dtype = DTYPE_F64, .axis = 0, .n = 10,
                                .impl = "gemm" };
     CHECK_NEAR(kernel_flops(&p), 190.0, 0.0);       /* 2 * 100 - 10 */
-    CHECK_NEAR(kernel_bytes(&p), 1840.0, 0.0);      /* 8 * (200 + 30) */
+    CHECK_NEAR(kernel_point_bytes(kernel_backend_find("openblas"), &p), 1840.0, 0.0); /* 8 * (200 + 30) */
     p.impl = "fused";
-    CHECK_NEAR(kernel_bytes(&p), 240.0, 0.0);       /* 3 * 8 * 10 */
+    CHECK_NEAR(kernel_point_bytes(kernel_backend_find("openblas"), &p), 240.0, 0.0);  /* 3 * 8 * 10 */
+    CHECK_NEAR(kernel_point_bytes(kernel_backend_find("cuda"), &p), 240.0, 0.0);
+    p.impl = "fused_simt";
+    CHECK_NEAR(kernel_point_bytes(kernel_backend_find("cuda"), &p), 240.0, 0.0);
     p.dtype = DTYPE_F32;
     p.impl = "materialized";
-    CHECK_NEAR(kernel_bytes(&p), 920.0, 0.0);       /* 4 * (200 + 30) */
+    CHECK_NEAR(kernel_point_bytes(kernel_backend_find("cpu"), &p), 920.0, 0.0);       /* 4 * (200 + 30) */
+    p.impl = "article";
+    CHECK_NEAR(kernel_point_bytes(kernel_backend_find("cupy"), &p), 920.0, 0.0);      /* materialised */
+    p = (struct kernel_point){ .op = op("axpy"), .dtype = DTYPE_F32, .axis = -1, .n = 10 };
+    CHECK_NEAR(kernel_flops(&p), 20.0, 0.0);        /* 2 n */
+    CHECK_NEAR(kernel_bytes(&p, TRAFFIC_MATERIALISED), 120.0, 0.0);     /* 3 * 4 * 10 */
+}
+
+/* Every impl row of every backend names an op of the table, and its name
+ * is unique for the op; a backend runs with calls of its own, or none
+ * (a worker, a GPU backend of a build without nvcc). */
+static void test_catalogue(void)
+{
+    const struct kernel_backend *const *all = kernel_backends();
+    for (int i = 0; all[i]; i++)
+        for (const struct kernel_impl *r = all[i]->impls; r && r->op; r++) {
+            int o = kernel_op_find(r->op);
+            CHECK(o >= 0, "%s: impl %s names op %s, not in the table", all[i]->name, r->name, r->op);
+            CHECK(o < 0 || kernel_impl_find(all[i], o, r->name) == r, "%s: impl %s/%s is listed twice",
+                  all[i]->name, r->op, r->name);
+            CHECK((unsigned)r->traffic < TRAFFIC_COUNT, "%s: impl %s has traffic %d", all[i]->name,
+                  r->name, (int)r->traffic);
+        }
+    CHECK(kernel_op_find("no-such-op") == -1 && kernel_op(kernel_op_count()) == NULL,
+          "an unknown op is refused");
 }
 
 int main(void)
@@ -355,5 +401,6 @@ int main(void)
     test_refusals("openblas");
     test_openblas_threads();
     test_counts();
+    test_catalogue();
     return check_report("kernels");
 }

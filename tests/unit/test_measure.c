@@ -16,7 +16,10 @@
 static int setups, runs, teardowns;
 static double fake_time = 1e-3; /* seconds per call */
 
-static const char *const impl_list[] = { "fake", NULL };
+static const struct kernel_impl impl_list[] = {
+    { "matvec", "fake", TRAFFIC_MATERIALISED, { NULL, NULL }, 0 },
+    { NULL, NULL, TRAFFIC_MATERIALISED, { NULL, NULL }, 0 },
+};
 
 static int always(char *reason) { (void)reason; return 1; }
 static int fits(const struct kernel_point *p, struct kernel_memory *m, char *err)
@@ -63,11 +66,11 @@ static void describe(const struct kernel_point *p, kernel_fact_fn fact, void *ct
 }
 
 static const struct kernel_backend good = {
-    "good", "fake", { impl_list, impl_list, impl_list }, always, fits, setup, verify_ok, run,
+    "good", "Good", "fake", impl_list, always, fits, setup, verify_ok, run,
     teardown, describe, 0, 0,
 };
 static const struct kernel_backend wrong = {
-    "wrong", "fake", { impl_list, impl_list, impl_list }, always, fits, setup, verify_wrong, run,
+    "wrong", "Wrong", "fake", impl_list, always, fits, setup, verify_wrong, run,
     teardown, describe, 0, 0,
 };
 
@@ -77,8 +80,8 @@ static struct point make_point(const struct kernel_backend *b, long n, long samp
     memset(&p, 0, sizeof p);
     p.backend = b;
     snprintf(p.impl, sizeof p.impl, "fake");
-    p.k.impl = p.impl;
-    p.k.op = OP_MATVEC;
+    p.k.impl = NULL; /* the default, "fake": p.impl would not survive the copy out */
+    p.k.op = kernel_op_find("matvec");
     p.k.n = n;
     p.k.axis = -1;
     p.sampling = (struct sampling){ .iterations = 10, .warmup = 2, .samples = samples,
