@@ -7,11 +7,18 @@
 -- product), then a reduction; fig2-cpu-ref what explains the gap.
 --
 -- Profiles (runner run --profile NAME): "full" uses the article's sizes;
--- "quick" (make paper's default, under 3 minutes on 2 cores) every 1900;
+-- "quick" (make paper's default; minutes on 2 cores) every 1900;
 -- "tiny" is for the tests. The article times 1000 calls per sample; on a
 -- CPU that would take weeks at n = 20000, so here a sample is as many calls
 -- as last min_batch_time seconds ("auto"): the time per call is what is
--- compared.
+-- compared. The points of one N are measured together in rounds, so their
+-- ratios are paired round by round. At least 7 samples (6 give the
+-- median's interval 95% coverage, 7 give a growth's two ratios 97.5%), then
+-- more until the interval is within 2% of the median: at most 30 samples
+-- or 6 s a point in "full", 12 or 0.6 s in "quick", which keeps make paper
+-- within minutes on 2 shared cores; the paired ratios need far fewer
+-- samples than the series' own intervals. "tiny" takes 3: no coverage
+-- claimed.
 
 local sizes = by_profile {
   full  = range(1000, 20000, 500),
@@ -19,12 +26,18 @@ local sizes = by_profile {
   tiny  = { 200, 400 },
 }
 local batch = profile == "full" and 0.2 or 0.05
+local sampling = by_profile {
+  full  = { samples = 7, target_rel_ci = 0.02, max_samples = 30, max_time = 6 },
+  quick = { samples = 7, target_rel_ci = 0.02, max_samples = 12, max_time = 0.6 },
+  tiny  = { samples = 3 },
+}
 
 experiment {
   name = "fig2-cpu-torch", backend = "torch", dtype = "f32",
   op = { "matvec", "outer_sum" }, axis = 0, impl = "article",
   n = sizes, iterations = "auto", min_batch_time = batch,
-  samples = by_profile { full = 10, quick = 7, tiny = 3 }, warmup = 1,
+  samples = sampling.samples, target_rel_ci = sampling.target_rel_ci,
+  max_samples = sampling.max_samples, max_time = sampling.max_time, warmup = 1,
 }
 
 experiment {
@@ -32,7 +45,8 @@ experiment {
   op = { "matvec", "outer_sum" }, axis = 0,
   impl = { matvec = "gemm", outer_sum = "gemm" },
   n = sizes, iterations = "auto", min_batch_time = batch,
-  samples = by_profile { full = 10, quick = 7, tiny = 3 }, warmup = 1,
+  samples = sampling.samples, target_rel_ci = sampling.target_rel_ci,
+  max_samples = sampling.max_samples, max_time = sampling.max_time, warmup = 1,
 }
 
 -- What explains the gap: the copy ceiling, gemv, the other axis, and the
@@ -43,7 +57,8 @@ experiment {
   impl = { matvec = "gemv", outer_sum = { "gemm", "fused" } },
   n = profile == "tiny" and { 400 } or { 1000, 2000, 5000, 10000, 15000, 20000 },
   iterations = "auto", min_batch_time = batch,
-  samples = by_profile { full = 10, quick = 7, tiny = 3 }, warmup = 1,
+  samples = sampling.samples, target_rel_ci = sampling.target_rel_ci,
+  max_samples = sampling.max_samples, max_time = sampling.max_time, warmup = 1,
 }
 
 -- The article's claim on this panel, judged by `runner report` on PyTorch:

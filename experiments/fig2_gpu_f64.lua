@@ -12,10 +12,13 @@
 --   fig2-gpu-f64-ref   the copy ceiling, gemv, our own kernels for both
 --                      summation axes, and the fused outer_sum.
 --
--- A sample is as many calls as last 20 ms (iterations = "auto"): the time
--- per call is what is compared, and the figures show it times the
--- article's 1000 calls. At least 6 samples, for a 95% interval of the
--- median; more, up to 12, until that interval is within 1%.
+-- A sample is as many calls as last 20 ms (iterations = "auto"), whatever
+-- N is: the time per call is what is compared, and the figures show it
+-- times the article's 1000 calls. The points of one N are measured together
+-- in rounds. At least 7 samples: 6 give the median's interval 95% coverage,
+-- 7 give a growth claim's two ratios 97.5% each; then more, up to 20 or 1 s
+-- of sampling a point, until the interval is within 0.5% of the median.
+-- The tests' profile (tiny) takes 3 samples of 2 calls: no coverage claimed.
 
 local sizes = by_profile {
   full  = range(1000, 20000, 500),
@@ -24,8 +27,8 @@ local sizes = by_profile {
 }
 local function sampled(decl)
   local s = profile == "tiny" and { iterations = 2, samples = 3, warmup = 0 }
-    or { iterations = "auto", min_batch_time = 0.02, samples = 6, target_rel_ci = 0.01,
-         max_samples = 12, warmup = 1 }
+    or { iterations = "auto", min_batch_time = 0.02, samples = 7, target_rel_ci = 0.005,
+         max_samples = 20, max_time = 1, warmup = 1 }
   for k, v in pairs(s) do decl[k] = v end
   return decl
 end

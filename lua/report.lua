@@ -336,20 +336,25 @@ local function order_claims(list, spec)
   return out
 end
 
+-- One line a claim: id, verdict, value, low, high, N, how the interval was
+-- made (paired or unpaired), the unpaired value, low and high (for
+-- comparison), script:line.
 local function claims_text(results)
   local out = {}
+  local function num(v) return v and string.format("%.4g", v) or "-" end
   for _, r in ipairs(results) do
-    out[#out + 1] = string.format("%s\t%s\t%s\t%s\t%s\t%s\t%s:%d", r.claim.id, r.verdict:gsub(" ", "-"),
-      r.value and string.format("%.4g", r.value) or "-", r.low and string.format("%.4g", r.low) or "-",
-      r.high and string.format("%.4g", r.high) or "-", r.n and tostring(r.n) or "-", r.claim.script,
-      r.claim.line)
+    local u = r.unpaired or {}
+    out[#out + 1] = string.format("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s:%d", r.claim.id,
+      r.verdict:gsub(" ", "-"), num(r.value), num(r.low), num(r.high), r.n and tostring(r.n) or "-",
+      r.method or "-", num(u.value), num(u.low), num(u.high), r.claim.script, r.claim.line)
   end
   return table.concat(out, "\n") .. (#out > 0 and "\n" or "")
 end
 
 local function report_claim(r)
   local c = r.claim
-  local value = r.value and string.format("%.2f [%.2f, %.2f] at N = %d", r.value, r.low, r.high, r.n)
+  local value = r.value and string.format("%.3f [%.3f, %.3f] at N = %d, %s", r.value, r.low, r.high, r.n,
+                                          r.method == "paired" and "paired" or "unpaired")
   if not value and r.diff_to then
     value = string.format("difference %.3g s at N = %d, %.3g s at N = %d", r.diff_to.value, r.n,
                           r.diff_from.value, r.n_from)

@@ -11,11 +11,16 @@
 --     expect = { near = 1.5, tolerance = 0.3 },  -- or { above = 2 }, { below = 1.15 }
 --   }
 --
--- kind = "ratio": median(num) / median(den) at n (the nearest N measured in
--- both if n was not), its interval num_low/den_high .. num_high/den_low.
+-- kind = "ratio": num / den at n (the nearest N measured in both if n was
+-- not). Where the two points were measured in the same rounds, the median
+-- of the per-round ratios with its order-statistic interval (95%); else
+-- (results recorded before rounds) median(num) / median(den) with the
+-- interval num_low/den_high .. num_high/den_low, which every claim also
+-- keeps as `unpaired` for comparison.
 -- kind = "growth" (fields from, to instead of n): ratio(to) / ratio(from),
--- its interval from the two ratios' intervals; with of = "difference", the
--- growth of the difference of times instead: (num - den)(to) / (num - den)(from).
+-- its interval from the two ratios' intervals, each at 97.5%; with of =
+-- "difference", the growth of the difference of times instead:
+-- (num - den)(to) / (num - den)(from).
 -- A claim holds if its whole interval meets `expect`, does not hold if no
 -- value of the interval does, and is inconclusive in between; it is missing
 -- if the results it needs are absent. None of these is an error: a claim's fields
@@ -174,10 +179,32 @@ function M.expect_text(e)
   return string.format("below %g", e.below)
 end
 
--- The difference num - den of a ratio's two points, in seconds, with its
--- interval from the CI bounds.
-function M.difference(q)
+-- The difference num - den of a ratio's two points, in seconds: the median
+-- of the per-round differences and its interval where the points were
+-- paired, else from the medians' CI bounds (unpaired set: always the latter).
+function M.difference(q, unpaired)
+  if q.diff and not unpaired then return { value = q.diff.median, low = q.diff.low, high = q.diff.high } end
   return { value = q.a.median - q.b.median, low = q.a.low - q.b.high, high = q.a.high - q.b.low }
+end
+
+-- A growth compares two ratios measured in different rounds (two N): each
+-- interval is asked at coverage GROWTH_LEVEL, so that both hold at once
+-- with probability at least 1 - 2 (1 - GROWTH_LEVEL) = 0.95 (Bonferroni).
+M.growth_level = 0.975
+
+-- The growth of ratio a (at N = from) to ratio b (at N = to), of = "ratio"
+-- or "difference", from their paired intervals or, with unpaired set,
+-- their unpaired ones: { value, low, high } or, for a difference that
+-- starts at or below zero, { from, to } (the two differences) alone.
+local function growth(of, a, b, unpaired)
+  if of == "difference" then
+    local from, to = M.difference(a, unpaired), M.difference(b, unpaired)
+    if from.value <= 0 then return { from = from, to = to } end
+    return { from = from, to = to, value = to.value / from.value, low = to.low / from.high,
+             high = from.low > 0 and to.high / from.low or math.huge }
+  end
+  local x, y = unpaired and a.unpaired or a, unpaired and b.unpaired or b
+  return { value = y.value / x.value, low = y.low / x.high, high = y.high / x.low }
 end
 
 -- A growth of a difference that starts at or below zero, judged without a
@@ -202,8 +229,22 @@ function M.judge_differences(e, from, to, a)
   return "inconclusive"
 end
 
+-- How claim result r was paired: method "paired" when every ratio it
+-- uses was, with level the coverage reached; else "unpaired" and why.
+local function paired_method(r, ...)
+  r.method, r.level = "paired", 1
+  for _, q in ipairs({ ... }) do
+    if q.method ~= "paired" then
+      r.method, r.level, r.why = "unpaired", nil, q.why
+      return
+    end
+  end
+  for _, q in ipairs({ ... }) do r.level = r.level - (1 - q.level) end
+end
+
 -- Judges claim c against exp (loaded by report_data.load): { claim,
--- experiment, verdict, reason, value, low, high, n, n_from }.
+-- experiment, verdict, reason, value, low, high, n, n_from, method, level,
+-- why, unpaired = { value, low, high } }.
 function M.evaluate(c, exp)
   local m, r = c.measure, { claim = c, experiment = exp }
   if m.kind == "ratio" then
@@ -213,9 +254,11 @@ function M.evaluate(c, exp)
       return r
     end
     r.value, r.low, r.high, r.n, r.num, r.den = q.value, q.low, q.high, q.n, q.num, q.den
+    r.unpaired, r.pairs = q.unpaired, q.pairs
+    paired_method(r, q)
   else
-    local a, why = data.ratio(exp, m.num, m.den, m.from)
-    local b, why2 = data.ratio(exp, m.num, m.den, m.to)
+    local a, why = data.ratio(exp, m.num, m.den, m.from, M.growth_level)
+    local b, why2 = data.ratio(exp, m.num, m.den, m.to, M.growth_level)
     if not a or not b or a.n == b.n then
       r.verdict = "missing"
       r.reason = why or why2 or string.format("only N = %d measured", a.n)
@@ -223,20 +266,18 @@ function M.evaluate(c, exp)
     end
     r.n, r.n_from, r.num, r.den = b.n, a.n, a.num, a.den
     r.ratio_from, r.ratio_to = a, b
-    if m.of == "difference" then
-      local from, to = M.difference(a), M.difference(b)
-      r.diff_from, r.diff_to = from, to
-      if from.value <= 0 then
-        -- num is not slower at N = from (a library's slow small case): a
-        -- ratio of differences means nothing, so the differences decide.
-        r.verdict, r.reason = M.judge_differences(c.expect, from, to, a)
-        return r
-      end
-      r.value, r.low = to.value / from.value, to.low / from.high
-      r.high = from.low > 0 and to.high / from.low or math.huge
-    else
-      r.value, r.low, r.high = b.value / a.value, b.low / a.high, b.high / a.low
+    paired_method(r, a, b)
+    r.pairs = a.pairs and b.pairs and string.format("%d and %d", a.pairs, b.pairs)
+    local g, u = growth(m.of, a, b), growth(m.of, a, b, true)
+    r.diff_from, r.diff_to = g.from, g.to
+    r.unpaired = u.value and { value = u.value, low = u.low, high = u.high }
+    if not g.value then
+      -- num is not slower at N = from (a library's slow small case): a
+      -- ratio of differences means nothing, so the differences decide.
+      r.verdict, r.reason = M.judge_differences(c.expect, g.from, g.to, a)
+      return r
     end
+    r.value, r.low, r.high = g.value, g.low, g.high
   end
   r.verdict = M.judge(c.expect, r.value, r.low, r.high)
   return r

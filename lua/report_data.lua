@@ -108,6 +108,7 @@ function M.make_series(rows)
       list[#list + 1] = s
     end
     local p = point_of(row)
+    row.point = p
     s.points[#s.points + 1] = p
     s.at[p.n] = p
   end
@@ -219,7 +220,72 @@ function M.read_set(dir, name)
   end
   check.one_set({ summary = { path = path, rows = rows, header = header }, samples = samples }, prov,
                 prov_path)
-  return prov, rows
+  return prov, rows, samples
+end
+
+---------------------------------------------------------------------------
+-- Rounds: the clean samples of each point by round number, from
+-- samples.csv, so that two points measured in the same rounds can be
+-- paired round by round.
+
+local disturbance = { [""] = true, throttled = true, steal = true, ["throttled+steal"] = true }
+
+-- The key of a point in both files: the columns samples.csv shares with summary.csv.
+local function point_key(row)
+  local n, it = math.tointeger(tonumber(row.n)), math.tointeger(tonumber(row.iterations))
+  return table.concat({ row.backend, row.op, row.impl, row.dtype, row.axis, tostring(n), tostring(it) }, "|")
+end
+M.point_key = point_key
+
+local function has_column(header, name)
+  for _, h in ipairs(header or {}) do if h == name then return true end end
+  return false
+end
+
+-- A number of samples.csv's row `line`, column c, refused unless a finite
+-- number above min_exclusive (or at least min when inclusive).
+local function sample_number(path, line, row, c, integer)
+  local v = tonumber(row[c])
+  if integer then v = math.tointeger(v) end
+  if not v or v ~= v or v == math.huge or v <= 0 then
+    fail("%s:%d: column '%s' must be a positive %s, got %s", path, line, c, integer and "integer" or "number",
+         text.show(row[c]))
+  end
+  return v
+end
+
+-- { by = { [point key] = { [round] = per_call_s } }, disturbed = { [reason]
+-- = samples }, rounds_disturbed = count of rounds, steal_max, sm_min } from
+-- samples (read_set's third result); nil if samples.csv has no round
+-- column (recorded before rounds were kept) or is absent.
+function M.read_rounds(samples)
+  if not samples or not samples.rows or not has_column(samples.header, "round") then return nil end
+  local out = { by = {}, disturbed = {}, rounds_disturbed = 0, samples = #samples.rows }
+  local seen = {}
+  for i, row in ipairs(samples.rows) do
+    local line = i + 1
+    local round = sample_number(samples.path, line, row, "round", true)
+    local t = sample_number(samples.path, line, row, "per_call_s", false)
+    local d = row.disturbed or ""
+    if not disturbance[d] then
+      fail("%s:%d: column 'disturbed' must be empty, throttled, steal or throttled+steal, got %s",
+           samples.path, line, text.show(d))
+    end
+    local key = point_key(row)
+    local p = out.by[key] or {}
+    out.by[key] = p
+    if d == "" then
+      if p[round] then fail("%s:%d: a second sample of one point in round %d", samples.path, line, round) end
+      p[round] = t
+    else
+      out.disturbed[d] = (out.disturbed[d] or 0) + 1
+      if not seen[round] then seen[round] = true; out.rounds_disturbed = out.rounds_disturbed + 1 end
+    end
+    local steal, sm = tonumber(row.steal), tonumber(row.sm_mhz)
+    if steal and steal == steal then out.steal_max = math.max(out.steal_max or 0, steal) end
+    if sm and sm == sm then out.sm_min = math.min(out.sm_min or math.huge, sm) end
+  end
+  return out
 end
 
 -- Fills exp (a declared experiment: name, script, ...) with its results:
@@ -238,9 +304,13 @@ function M.load_at(exp, where)
     return exp
   end
   exp.dir, exp.source, exp.tag = where.dir, where.source, where.tag
-  local rows
-  exp.prov, rows = M.read_set(where.dir, exp.name)
+  local rows, samples
+  exp.prov, rows, samples = M.read_set(where.dir, exp.name)
   exp.series, exp.by_key = M.make_series(rows)
+  exp.rounds = M.read_rounds(samples)
+  for _, row in ipairs(rows) do
+    row.point.rounds = exp.rounds and exp.rounds.by[point_key(row)]
+  end
   for _, s in ipairs(exp.series) do s.experiment = exp.name end
   local seen = {}
   for _, s in ipairs(exp.series) do
@@ -272,22 +342,60 @@ end
 
 -- The ratio num/den of medians at n, with the interval from the CI bounds:
 -- { value, low, high, n }; nil and why if not measured.
-function M.ratio(exp, num_sel, den_sel, n)
+function M.ratio(exp, num_sel, den_sel, n, level)
   if exp.source == "missing" then return nil, "no results for " .. exp.name end
   local num, why = M.one_series(exp, num_sel)
   if not num then return nil, why end
   local den, why2 = M.one_series(exp, den_sel)
   if not den then return nil, why2 end
-  return M.ratio_series(num, den, n)
+  return M.ratio_series(num, den, n, level)
 end
 
--- The ratio of series num to series den at n (or the nearest N both have).
-function M.ratio_series(num, den, n)
+-- The per-round times of points a and b in the rounds where both have a
+-- clean sample, as two lists; nil and why if they cannot be paired.
+local function pairs_of(a, b)
+  if not a.rounds or not b.rounds then
+    return nil, "samples.csv has no round numbers (recorded before rounds were kept)"
+  end
+  local num, den, rounds = {}, {}, {}
+  for r in pairs(a.rounds) do
+    if b.rounds[r] then rounds[#rounds + 1] = r end
+  end
+  table.sort(rounds)
+  for i, r in ipairs(rounds) do num[i], den[i] = a.rounds[r], b.rounds[r] end
+  if #num == 0 then return nil, "the two points share no round (measured one at a time)" end
+  return num, den
+end
+
+-- The coverage a ratio's interval asks for.
+M.level = 0.95
+
+-- The ratio of series num to series den at n (or the nearest N both have):
+-- { value, low, high, level, method, pairs, unpaired, n, num, den, a, b }.
+-- method "paired": value and interval are the median of the per-round
+-- ratios and its order-statistic interval at coverage level (default
+-- M.level); then diff holds the per-round differences' median and interval
+-- alike. method "unpaired" (why says why): the ratio of the medians, its
+-- interval num_low/den_high .. num_high/den_low from the medians'
+-- intervals. unpaired always holds the latter, for comparison.
+function M.ratio_series(num, den, n, level)
   local at = M.common_n(num, den, n)
   if not at then return nil, string.format("%s and %s share no N", num.key, den.key) end
   local a, b = num.at[at], den.at[at]
-  return { value = a.median / b.median, low = a.low / b.high, high = a.high / b.low, n = at,
-           num = num, den = den, a = a, b = b }
+  local unpaired = { value = a.median / b.median, low = a.low / b.high, high = a.high / b.low }
+  local q = { n = at, num = num, den = den, a = a, b = b, unpaired = unpaired }
+  local xs, ys = pairs_of(a, b)
+  local r, why = nil, ys
+  if xs then r, why = native.paired_ratio(xs, ys, level or M.level) end
+  if not r then
+    q.value, q.low, q.high, q.method, q.why = unpaired.value, unpaired.low, unpaired.high, "unpaired", why
+    return q
+  end
+  q.value, q.low, q.high, q.level, q.method, q.pairs = r.median, r.low, r.high, r.level, "paired", r.count
+  local diffs = {}
+  for i = 1, #xs do diffs[i] = xs[i] - ys[i] end
+  q.diff = native.median_ci(diffs, level or M.level)
+  return q
 end
 
 -- The ceiling of exp: the bandwidth of its copy at the largest N measured

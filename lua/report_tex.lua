@@ -320,6 +320,7 @@ function M.macros(exps, results, opt, quotes, by_name, more)
     verdicts = table.concat(phrases, ", ", 1, #phrases - 1) .. " and " .. phrases[#phrases]
   end
   m:set("report/verdicts", verdicts)
+  require("report_disturb").macros(m, exps, esc)
   m:set("report/claims", tostring(#results))
   m:set("report/holds", tostring(count.holds))
   m:set("report/fails", tostring(count["does not hold"]))
@@ -334,12 +335,22 @@ end
 ---------------------------------------------------------------------------
 -- Tables.
 
+-- How a claim's interval was made, for its small print: "paired over 12
+-- rounds (coverage 98.1\,\%), unpaired [1.06, 1.59]", or "unpaired: why".
+local function interval_method(r)
+  if r.method ~= "paired" then return "unpaired: " .. esc(r.why or "no rounds") end
+  local u = r.unpaired
+  return string.format("paired over %s rounds (coverage %s\\,\\%%)%s", r.pairs, M.sig(100 * r.level),
+                       u and string.format(", unpaired [%s, %s]", M.ratio(u.low), M.ratio(u.high)) or "")
+end
+
 -- Where the claim is checked and at which N, under its text.
 local function claim_detail(r)
   local c, m = r.claim, r.claim.measure
   local src = text.is_path(c.script) and string.format("\\nolinkurl{%s:%d}", c.script, c.line or 0)
     or string.format("\\texttt{%s:%d}", esc(c.script), c.line or 0)
   if r.verdict == "missing" then return src .. "; " .. esc(r.reason) end
+  src = src .. "; " .. interval_method(r)
   if m.kind == "ratio" then
     if r.n == m.n then return string.format("%s; at $N=%s$", src, M.int(r.n)) end
     return string.format("%s; at $N=%s$, the largest measured (the claim: %s)", src, M.int(r.n), M.int(m.n))

@@ -3,7 +3,8 @@
  *   flopbench-journal 1 <TAB> <identity>
  *   F <TAB> index <TAB> key <TAB> value          a fact of the next point
  *   P <TAB> index <TAB> run_id <TAB> backend op impl dtype axis n seed
- *     <TAB> iterations rel_err tolerance unwritten count <TAB> batch seconds...
+ *     <TAB> iterations rel_err tolerance unwritten count <TAB> samples...
+ * where a sample is "batch seconds,round,order,disturbance flags" 
  * (every field tab-separated; tab, newline and backslash in a field written
  * as \t, \n and \\). A record counts once its P line ends with a newline. */
 #define _POSIX_C_SOURCE 200809L
@@ -22,7 +23,7 @@
 
 #include "provenance.h"
 
-#define JOURNAL_MAGIC "flopbench-journal 1"
+#define JOURNAL_MAGIC "flopbench-journal 2"
 #define MAX_FIELDS 16 /* before the batch times */
 
 struct fact {
@@ -35,6 +36,8 @@ struct record {
     long iterations, count, unwritten;
     double rel_err, tolerance;
     double *batch;
+    long *round;
+    int *order, *flags;
     struct fact *facts;
     size_t nfacts;
 };
@@ -84,6 +87,9 @@ static void free_record(struct record *r)
 {
     free(r->run_id);
     free(r->batch);
+    free(r->round);
+    free(r->order);
+    free(r->flags);
     free_facts(r->facts, r->nfacts);
     memset(r, 0, sizeof *r);
 }
@@ -180,6 +186,30 @@ static int same_point(char **f, const struct point *p)
            strcmp(f[7], axis) == 0 && strcmp(f[8], n) == 0 && strcmp(f[9], seed) == 0;
 }
 
+/* Reads sample k of record r from text, "batch,round,order,flags" (a
+ * batch time above 0, a round from 1, an order from 1, flags from 0).
+ * Returns 0 or -1. */
+static int parse_sample(char *text, struct record *r, long k)
+{
+    char *part[4];
+    int nparts = 0;
+    for (char *c = text; nparts < 4; c++) {
+        part[nparts++] = c;
+        c = strchr(c, ',');
+        if (!c)
+            break;
+        *c = '\0';
+    }
+    long order, flags;
+    if (nparts != 4 || parse_double(part[0], &r->batch[k]) || !(r->batch[k] > 0.0) ||
+        parse_long(part[1], 1, 1000000000L, &r->round[k]) ||
+        parse_long(part[2], 1, 1000000000L, &order) || parse_long(part[3], 0, 255, &flags))
+        return -1;
+    r->order[k] = (int)order;
+    r->flags[k] = (int)flags;
+    return 0;
+}
+
 /* Reads a P line's fields into record r of point p. Returns 0 or -1. */
 static int read_point(char **f, int nf, char *rest, const struct point *p, struct record *r)
 {
@@ -187,11 +217,14 @@ static int read_point(char **f, int nf, char *rest, const struct point *p, struc
     if (nf < 15 || !same_point(f, p) || parse_long(f[10], 1, 1000000000L, &r->iterations) ||
         parse_double(f[11], &r->rel_err) || parse_double(f[12], &r->tolerance) ||
         parse_long(f[13], 0, 0, &r->unwritten) ||
-        parse_long(f[14], 1, p->sampling.max_samples, &count) || !rest)
+        parse_long(f[14], 1, MEASURE_ROUNDS_PER_SAMPLE * p->sampling.max_samples, &count) || !rest)
         return -1;
     r->batch = calloc((size_t)count, sizeof *r->batch);
+    r->round = calloc((size_t)count, sizeof *r->round);
+    r->order = calloc((size_t)count, sizeof *r->order);
+    r->flags = calloc((size_t)count, sizeof *r->flags);
     r->run_id = strdup(f[2]);
-    if (!r->batch || !r->run_id)
+    if (!r->batch || !r->round || !r->order || !r->flags || !r->run_id)
         return -1;
     for (long k = 0; k < count; k++) {
         char *tab = strchr(rest, '\t');
@@ -199,7 +232,7 @@ static int read_point(char **f, int nf, char *rest, const struct point *p, struc
             return -1; /* fewer or more times than count */
         if (tab)
             *tab = '\0';
-        if (parse_double(rest, &r->batch[k]) || !(r->batch[k] > 0.0))
+        if (parse_sample(rest, r, k) != 0)
             return -1;
         rest = tab ? tab + 1 : NULL;
     }
@@ -330,6 +363,11 @@ size_t journal_count(const struct journal *j)
     return j->present;
 }
 
+int journal_has(const struct journal *j, size_t i)
+{
+    return i < j->e->count && j->records[i].present;
+}
+
 const char *journal_reuse(const struct journal *j, size_t i, const struct point *p,
                           struct measurement *m, journal_fact_fn fact, void *ctx)
 {
@@ -338,22 +376,35 @@ const char *journal_reuse(const struct journal *j, size_t i, const struct point 
     if (!r || !r->present)
         return NULL;
     memset(m, 0, sizeof *m);
-    m->per_call = calloc((size_t)r->count, sizeof *m->per_call);
-    m->batch = calloc((size_t)r->count, sizeof *m->batch);
-    if (!m->per_call || !m->batch) {
+    size_t count = (size_t)r->count;
+    m->per_call = calloc(count, sizeof *m->per_call);
+    m->batch = calloc(count, sizeof *m->batch);
+    m->round = calloc(count, sizeof *m->round);
+    m->order = calloc(count, sizeof *m->order);
+    m->reading = calloc(count, sizeof *m->reading);
+    m->clean = calloc(count, sizeof *m->clean);
+    if (!m->per_call || !m->batch || !m->round || !m->order || !m->reading || !m->clean) {
         measurement_free(m);
         return NULL;
     }
     m->iterations = r->iterations;
-    m->count = r->count;
+    m->count = m->capacity = r->count;
     for (long k = 0; k < r->count; k++) {
         m->batch[k] = r->batch[k];
         m->per_call[k] = r->batch[k] / (double)r->iterations;
+        m->round[k] = r->round[k];
+        m->order[k] = r->order[k];
+        /* the clocks and steal of a round are not journaled, its flags are */
+        m->reading[k] = (struct disturb_reading){ .sm_mhz = NAN, .mem_mhz = NAN, .steal = NAN,
+                                                  .cpu_mhz = NAN, .flags = r->flags[k] };
+        if (!r->flags[k])
+            m->clean[m->clean_count++] = m->per_call[k];
     }
     m->check.rel_err = r->rel_err;
     m->check.tolerance = r->tolerance;
     m->check.unwritten = r->unwritten;
-    if (stats_summarise(m->per_call, m->count, MEASURE_CI_LEVEL, &m->stats) != 0) {
+    if (m->clean_count == 0 ||
+        stats_summarise(m->clean, m->clean_count, MEASURE_CI_LEVEL, &m->stats) != 0) {
         measurement_free(m);
         return NULL;
     }
@@ -417,7 +468,7 @@ static char *record_text(struct journal *j, size_t i, const struct point *p,
             m->count);
     for (long k = 0; k < m->count; k++) {
         snprintf(buf, sizeof buf, "%.17g", m->batch[k]);
-        fprintf(f, "\t%s", buf);
+        fprintf(f, "\t%s,%ld,%d,%d", buf, m->round[k], m->order[k], m->reading[k].flags);
     }
     fputc('\n', f);
     if (fclose(f) != 0) {

@@ -30,6 +30,8 @@ struct journal *journal_open(const char *path, const struct experiment *e,
                              const struct provenance *prov, int resume, char *err, size_t errlen);
 /* How many points of the experiment the journal holds. */
 size_t journal_count(const struct journal *j);
+/* 1 if point i is journaled, else 0. */
+int journal_has(const struct journal *j, size_t i);
 /* Fills m (free with measurement_free) with point i as journaled, passes
  * its facts to fact, and returns the id of the run that measured it; NULL
  * if point i (with p's backend, op, impl, dtype, axis, n and seed) is not

@@ -2,6 +2,7 @@
  * nothing of Lua or CSV. */
 #include "measure.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,25 +27,25 @@ static const char *human_bytes(double bytes, char *buf, size_t len)
     return buf;
 }
 
-/* Refuses a point that does not fit in free host or device memory, before
- * anything is allocated. */
-static int check_memory(const struct point *p, char *err)
+int measure_memory(const struct point *p, struct kernel_memory *m, char *err)
 {
-    struct kernel_memory m = { 0 };
-    int status = p->backend->memory(&p->k, &m, err);
-    if (status != KERNEL_OK)
-        return status;
+    memset(m, 0, sizeof *m);
+    return p->backend->memory(&p->k, m, err);
+}
+
+int measure_fits(const struct kernel_memory *m, char *err)
+{
     char need[32], have[32];
-    if (m.host_need > m.host_free) {
+    if (m->host_need > m->host_free) {
         snprintf(err, KERNEL_ERR_LEN, "needs %s of host memory, %s available",
-                 human_bytes((double)m.host_need, need, sizeof need),
-                 human_bytes((double)m.host_free, have, sizeof have));
+                 human_bytes((double)m->host_need, need, sizeof need),
+                 human_bytes((double)m->host_free, have, sizeof have));
         return KERNEL_NO_MEMORY;
     }
-    if (m.device_need > m.device_free) {
+    if (m->device_need > m->device_free) {
         snprintf(err, KERNEL_ERR_LEN, "needs %s of GPU memory, %s free",
-                 human_bytes((double)m.device_need, need, sizeof need),
-                 human_bytes((double)m.device_free, have, sizeof have));
+                 human_bytes((double)m->device_need, need, sizeof need),
+                 human_bytes((double)m->device_free, have, sizeof have));
         return KERNEL_NO_MEMORY;
     }
     return KERNEL_OK;
@@ -72,84 +73,147 @@ static int calibrate(const struct point *p, void *state, long *iterations, char 
     return KERNEL_OK;
 }
 
-/* 1 once the stopping rule is met after the sample just taken. */
-static int enough(const struct sampling *s, const struct measurement *m, double elapsed)
-{
-    if (m->count < s->samples)
-        return 0;
-    if (m->count >= s->max_samples)
-        return 1;
-    return m->stats.rel_ci <= s->target_rel_ci || elapsed >= s->max_time;
-}
-
-static int take_samples(const struct point *p, void *state, struct measurement *m,
-                        measure_progress_fn progress, void *ctx, char *err)
+int measure_done(const struct point *p, const struct measurement *m)
 {
     const struct sampling *s = &p->sampling;
-    /* 1 <= samples <= max_samples: enough() stops before the arrays are full */
+    if (m->count >= m->capacity)
+        return 1;
+    if (m->clean_count < s->samples)
+        return 0;
+    if (m->clean_count >= s->max_samples)
+        return 1;
+    return m->stats.rel_ci <= s->target_rel_ci || m->sampled_s >= s->max_time;
+}
+
+int measure_full(const struct point *p, const struct measurement *m)
+{
+    return m->count >= m->capacity || m->clean_count >= p->sampling.max_samples;
+}
+
+/* Room for MEASURE_ROUNDS_PER_SAMPLE * max_samples samples. */
+static int allocate(const struct sampling *s, struct measurement *m, char *err)
+{
+    /* 1 <= samples <= max_samples: measure_done stops before the arrays are full */
     if (s->samples < 1 || s->max_samples < s->samples)
         return snprintf(err, KERNEL_ERR_LEN, "samples %ld, max_samples %ld: need 1 <= samples <= max_samples",
                         s->samples, s->max_samples), KERNEL_ERROR;
-    size_t count = (size_t)s->max_samples;
-    if (count <= SIZE_MAX / sizeof(double)) {
+    size_t count = (size_t)s->max_samples * MEASURE_ROUNDS_PER_SAMPLE;
+    if (count <= SIZE_MAX / sizeof(struct disturb_reading)) {
         m->per_call = calloc(count, sizeof *m->per_call);
         m->batch = calloc(count, sizeof *m->batch);
+        m->clean = calloc(count, sizeof *m->clean);
+        m->round = calloc(count, sizeof *m->round);
+        m->order = calloc(count, sizeof *m->order);
+        m->reading = calloc(count, sizeof *m->reading);
     }
-    if (!m->per_call || !m->batch) {
-        snprintf(err, KERNEL_ERR_LEN, "out of memory for %ld samples", s->max_samples);
-        return KERNEL_NO_MEMORY;
-    }
-    double start = host_clock_seconds();
-    do {
-        if (measure_interrupted)
-            return snprintf(err, KERNEL_ERR_LEN, "interrupted"), KERNEL_INTERRUPTED;
-        double t = 0.0;
-        int status = p->backend->run(state, m->iterations, &t, err);
-        if (status != KERNEL_OK)
-            return status;
-        m->batch[m->count] = t;
-        m->per_call[m->count] = t / (double)m->iterations;
-        m->count++;
-        if (stats_summarise(m->per_call, m->count, CI_LEVEL, &m->stats) != 0)
-            return snprintf(err, KERNEL_ERR_LEN, "no statistics: a sample is not a number, or memory ran out"), KERNEL_ERROR;
-        if (progress)
-            progress(ctx, m);
-    } while (!enough(s, m, host_clock_seconds() - start));
+    if (!m->per_call || !m->batch || !m->clean || !m->round || !m->order || !m->reading)
+        return snprintf(err, KERNEL_ERR_LEN, "out of memory for %ld samples", s->max_samples),
+               KERNEL_NO_MEMORY;
+    m->capacity = (long)count;
     return KERNEL_OK;
 }
 
-static int measure_state(const struct point *p, void *state, struct measurement *m,
-                         measure_progress_fn progress, void *ctx, char *err)
+int measure_sample(const struct point *p, void *state, struct measurement *m, long round, int order,
+                   char *err)
 {
-    int status = p->backend->verify(state, &m->check, err);
+    if (measure_interrupted)
+        return snprintf(err, KERNEL_ERR_LEN, "interrupted"), KERNEL_INTERRUPTED;
+    if (m->count >= m->capacity)
+        return snprintf(err, KERNEL_ERR_LEN, "no room for another sample"), KERNEL_ERROR;
+    double t = 0.0, start = host_clock_seconds();
+    int status = p->backend->run(state, m->iterations, &t, err);
+    m->sampled_s += host_clock_seconds() - start;
     if (status != KERNEL_OK)
         return status;
+    m->batch[m->count] = t;
+    m->per_call[m->count] = t / (double)m->iterations;
+    m->round[m->count] = round;
+    m->order[m->count] = order;
+    m->count++;
+    return KERNEL_OK;
+}
+
+int measure_record(struct measurement *m, long index, const struct disturb_reading *r, char *err)
+{
+    m->reading[index] = *r;
+    if (r->flags)
+        return KERNEL_OK;
+    m->clean[m->clean_count++] = m->per_call[index];
+    if (stats_summarise(m->clean, m->clean_count, CI_LEVEL, &m->stats) != 0)
+        return snprintf(err, KERNEL_ERR_LEN, "no statistics: a sample is not a number, or memory ran out"),
+               KERNEL_ERROR;
+    return KERNEL_OK;
+}
+
+int measure_usable(const struct measurement *m, char *err)
+{
+    if (m->clean_count > 0)
+        return KERNEL_OK;
+    snprintf(err, KERNEL_ERR_LEN, "every one of its %ld rounds was disturbed (throttled GPU or CPU steal)",
+             m->count);
+    return KERNEL_ERROR;
+}
+
+int measure_start(const struct point *p, void **state, struct measurement *m, char *err)
+{
+    memset(m, 0, sizeof *m);
+    *state = NULL;
+    int status = allocate(&p->sampling, m, err);
+    if (status == KERNEL_OK)
+        status = p->backend->setup(&p->k, state, err);
+    if (status == KERNEL_OK)
+        status = p->backend->verify(*state, &m->check, err);
     m->iterations = p->sampling.iterations;
-    if (m->iterations == 0 && (status = calibrate(p, state, &m->iterations, err)) != KERNEL_OK)
-        return status;
-    for (long w = 0; w < p->sampling.warmup; w++) {
+    if (status == KERNEL_OK && m->iterations == 0)
+        status = calibrate(p, *state, &m->iterations, err);
+    for (long w = 0; status == KERNEL_OK && w < p->sampling.warmup; w++) {
         double t;
         if (measure_interrupted)
-            return snprintf(err, KERNEL_ERR_LEN, "interrupted"), KERNEL_INTERRUPTED;
-        if ((status = p->backend->run(state, m->iterations, &t, err)) != KERNEL_OK)
-            return status;
+            status = (snprintf(err, KERNEL_ERR_LEN, "interrupted"), KERNEL_INTERRUPTED);
+        else
+            status = p->backend->run(*state, m->iterations, &t, err);
     }
-    return take_samples(p, state, m, progress, ctx, err);
+    if (status != KERNEL_OK) {
+        if (*state)
+            p->backend->teardown(*state);
+        *state = NULL;
+        measurement_free(m);
+    }
+    return status;
 }
+
+void measure_end(const struct point *p, void *state)
+{
+    if (state)
+        p->backend->teardown(state);
+}
+
+/* A reading that saw nothing: what a point measured alone records. */
+static const struct disturb_reading unwatched = {
+    .sm_mhz = NAN, .mem_mhz = NAN, .steal = NAN, .cpu_mhz = NAN,
+};
 
 int measure_point(const struct point *p, struct measurement *m, measure_progress_fn progress,
                   void *ctx, char *err)
 {
+    struct kernel_memory mem;
     memset(m, 0, sizeof *m);
-    int status = check_memory(p, err);
+    int status = measure_memory(p, &mem, err);
+    if (status == KERNEL_OK)
+        status = measure_fits(&mem, err);
     if (status != KERNEL_OK)
         return status;
-    void *state = NULL;
-    status = p->backend->setup(&p->k, &state, err);
-    if (status != KERNEL_OK)
+    void *state;
+    if ((status = measure_start(p, &state, m, err)) != KERNEL_OK)
         return status;
-    status = measure_state(p, state, m, progress, ctx, err);
-    p->backend->teardown(state);
+    do {
+        status = measure_sample(p, state, m, m->count + 1, 1, err);
+        if (status == KERNEL_OK)
+            status = measure_record(m, m->count - 1, &unwatched, err);
+        if (status == KERNEL_OK && progress)
+            progress(ctx, m);
+    } while (status == KERNEL_OK && !measure_done(p, m));
+    measure_end(p, state);
     if (status != KERNEL_OK)
         measurement_free(m);
     return status;
@@ -159,6 +223,13 @@ void measurement_free(struct measurement *m)
 {
     free(m->per_call);
     free(m->batch);
-    m->per_call = m->batch = NULL;
-    m->count = 0;
+    free(m->clean);
+    free(m->round);
+    free(m->order);
+    free(m->reading);
+    m->per_call = m->batch = m->clean = NULL;
+    m->round = NULL;
+    m->order = NULL;
+    m->reading = NULL;
+    m->count = m->clean_count = 0;
 }

@@ -41,6 +41,7 @@ struct shard_set {
 /* One merged point: where its rows are. */
 struct entry {
     size_t index;   /* in the declaration */
+    size_t group;   /* the index of the first point of its round group (its n) */
     const struct shard_set *s;
     size_t row;     /* in s->summary */
     size_t first;   /* its first row in s->samples */
@@ -334,7 +335,8 @@ static int check_shard(struct shard_set *s, const char *name, size_t *declared)
  * with its run of samples rows). Returns the next free entry, or NULL. */
 static struct entry *add_entries(const struct shard_set *s, struct entry *e)
 {
-    int col = column(&s->summary, "samples");
+    int col = column(&s->summary, "samples"), ncol = column(&s->summary, "n");
+    struct entry *start = e;
     size_t next = 1;
     for (size_t r = 1; r < s->summary.count; r++, e++) {
         long c = col < 0 ? -1 : count_of(s->summary.rows[r][col], 100000);
@@ -348,12 +350,22 @@ static struct entry *add_entries(const struct shard_set *s, struct entry *e)
                            "%zu's samples where they belong\n", s->path, r + 1), NULL;
         next += (size_t)c;
     }
+    /* a run writes its points group by group (all at one n, in one shard),
+     * a group's first point first: a group is a run of rows of one n */
+    for (struct entry *x = start; x < e; x++)
+        x->group = x > start && ncol >= 0 &&
+                           strcmp(s->summary.rows[x->row][ncol], s->summary.rows[x[-1].row][ncol]) == 0
+                       ? x[-1].group
+                       : x->index;
     return e;
 }
 
+/* The order a single run writes: group by group, then as declared. */
 static int by_index(const void *a, const void *b)
 {
     const struct entry *x = a, *y = b;
+    if (x->group != y->group)
+        return x->group < y->group ? -1 : 1;
     return x->index < y->index ? -1 : x->index > y->index;
 }
 
@@ -535,12 +547,22 @@ static int gather(struct shard_set *s, long n, const char *path, const char *nam
         e = add_entries(&s[i], e);
     if (!e)
         return *out ? EXIT_OUTPUT : (fprintf(stderr, "runner merge: out of memory\n"), EXIT_OUTPUT);
+    const struct entry **seen = calloc(first_declared ? first_declared : 1, sizeof *seen);
+    if (!seen)
+        return fprintf(stderr, "runner merge: out of memory\n"), EXIT_OUTPUT;
+    for (size_t i = 0; i < rows; i++) {
+        const struct entry *x = &(*out)[i], *twin = x->index < first_declared ? seen[x->index] : NULL;
+        if (twin) {
+            fprintf(stderr, "runner merge: %s: point %zu of the declaration is in %s and in %s: "
+                    "not one split\n", path, x->index + 1, twin->s->path, x->s->path);
+            free(seen);
+            return EXIT_OUTPUT;
+        }
+        if (x->index < first_declared)
+            seen[x->index] = x;
+    }
+    free(seen);
     qsort(*out, rows, sizeof **out, by_index);
-    for (size_t i = 1; i < rows; i++)
-        if ((*out)[i].index == (*out)[i - 1].index)
-            return fprintf(stderr, "runner merge: %s: point %zu of the declaration is in %s and "
-                           "in %s: not one split\n", path, (*out)[i].index + 1,
-                           (*out)[i - 1].s->path, (*out)[i].s->path), EXIT_OUTPUT;
     *count = rows;
     return EXIT_OK;
 }

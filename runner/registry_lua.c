@@ -2,6 +2,7 @@
  * as the module "flopbench.registry", so that the language and the report
  * ask it instead of testing names. */
 #include "registry_lua.h"
+#include "script.h"
 
 #include <string.h>
 
@@ -213,6 +214,8 @@ int registry_lua_open(lua_State *L)
     lua_setfield(L, -2, "dtypes");
     push_limits(L);
     lua_setfield(L, -2, "limits");
+    lua_pushinteger(L, SCRIPT_DEFAULT_MAX_POINTS);
+    lua_setfield(L, -2, "max_points");
     return 1;
 }
 

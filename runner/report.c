@@ -10,6 +10,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <lauxlib.h>
 #include <lua.h>
@@ -23,6 +24,7 @@
 #include "provenance.h"
 #include "run.h"
 #include "script.h"
+#include "stats.h"
 
 /* What read_csv's row callback needs: the state, the header's width and
  * the row count, so that a ragged row is reported with its line. */
@@ -240,6 +242,81 @@ static int l_host_tag(lua_State *L)
     return 1;
 }
 
+/* Reads list argument arg (a sequence of numbers) into a new array of *count
+ * doubles; raises a Lua error naming the argument on anything else. */
+static double *check_numbers(lua_State *L, int arg, lua_Integer *count)
+{
+    luaL_checktype(L, arg, LUA_TTABLE);
+    lua_Integer n = luaL_len(L, arg);
+    if (n < 1 || n > 10000000)
+        luaL_argerror(L, arg, "a list of 1 to 10^7 numbers");
+    double *v = lua_newuserdatauv(L, (size_t)n * sizeof *v, 0); /* freed by the collector */
+    for (lua_Integer i = 1; i <= n; i++) {
+        int isnum;
+        lua_rawgeti(L, arg, i);
+        v[i - 1] = (double)lua_tonumberx(L, -1, &isnum);
+        lua_pop(L, 1);
+        if (!isnum)
+            luaL_argerror(L, arg, "a list of numbers");
+    }
+    *count = n;
+    return v;
+}
+
+/* Pushes a summary as { median, low, high, level, count }. [-0, +1] */
+static void push_summary(lua_State *L, const struct stats_summary *s)
+{
+    lua_createtable(L, 0, 5);
+    lua_pushnumber(L, s->median);
+    lua_setfield(L, -2, "median");
+    lua_pushnumber(L, s->ci_low);
+    lua_setfield(L, -2, "low");
+    lua_pushnumber(L, s->ci_high);
+    lua_setfield(L, -2, "high");
+    lua_pushnumber(L, s->ci_level);
+    lua_setfield(L, -2, "level");
+    lua_pushinteger(L, s->count);
+    lua_setfield(L, -2, "count");
+}
+
+/* native.median_ci(values, level): the median of values with its
+ * order-statistic interval (stats_summarise); nil and why if values hold a
+ * NaN. */
+static int l_median_ci(lua_State *L)
+{
+    lua_Integer n;
+    double *v = check_numbers(L, 1, &n);
+    double level = luaL_checknumber(L, 2);
+    luaL_argcheck(L, level > 0 && level < 1, 2, "a coverage between 0 and 1");
+    struct stats_summary s;
+    if (stats_summarise(v, (long)n, level, &s) != 0) {
+        lua_pushnil(L);
+        lua_pushliteral(L, "a value is not a number");
+        return 2;
+    }
+    push_summary(L, &s);
+    return 1;
+}
+
+/* native.paired_ratio(num, den, level): the median of the per-round ratios
+ * num[i] / den[i] with its interval (stats_paired_ratio); nil and why if the
+ * lists differ in length or a time is not positive and finite. */
+static int l_paired_ratio(lua_State *L)
+{
+    lua_Integer n, m;
+    double *num = check_numbers(L, 1, &n), *den = check_numbers(L, 2, &m);
+    double level = luaL_checknumber(L, 3);
+    luaL_argcheck(L, level > 0 && level < 1, 3, "a coverage between 0 and 1");
+    struct stats_summary s;
+    if (n != m || stats_paired_ratio(num, den, (long)n, level, &s) != 0) {
+        lua_pushnil(L);
+        lua_pushstring(L, n != m ? "the two series have different rounds" : "a time is not a positive number");
+        return 2;
+    }
+    push_summary(L, &s);
+    return 1;
+}
+
 /* The module "report.native". [-0, +1] */
 static int l_open_native(lua_State *L)
 {
@@ -250,6 +327,8 @@ static int l_open_native(lua_State *L)
         { "write_file", l_write_file },
         { "host_tag", l_host_tag },
         { "version", l_version },
+        { "median_ci", l_median_ci },
+        { "paired_ratio", l_paired_ratio },
         { NULL, NULL },
     };
     luaL_newlib(L, functions);

@@ -14,6 +14,7 @@
 #include "measure.h"
 #include "progress.h"
 #include "provenance.h"
+#include "rounds.h"
 #include "set_out.h"
 #include "shard.h"
 
@@ -21,13 +22,14 @@ static const char *const summary_header[] = {
     "experiment", "backend", "op", "impl", "dtype", "axis", "n", "iterations", "threads",
     "graph", "flush_l2", "samples", "median_s", "ci_low_s", "ci_high_s", "ci_level", "min_s",
     "max_s", "mean_s", "stddev_s", "rel_ci", "outliers", "flops", "bytes", "gbps", "gflops",
-    "rel_err", "seed", "device", "run_id",
+    "rel_err", "seed", "disturbed", "paired", "device", "run_id",
 };
 #define SUMMARY_COLUMNS (int)(sizeof summary_header / sizeof *summary_header)
 
 static const char *const samples_header[] = {
     "experiment", "backend", "op", "impl", "dtype", "axis", "n", "iterations", "sample",
-    "batch_s", "per_call_s", "run_id",
+    "round", "order", "batch_s", "per_call_s", "disturbed", "sm_mhz", "mem_mhz", "throttle",
+    "steal", "cpu_mhz", "run_id",
 };
 #define SAMPLES_COLUMNS (int)(sizeof samples_header / sizeof *samples_header)
 #define KEY_COLUMNS 8 /* experiment .. iterations: shared by both files */
@@ -61,6 +63,15 @@ static void key_fields(const struct experiment *e, const struct point *p, long i
     cols[7] = bufs[2];
 }
 
+/* A reading as text: empty where this host could not make it. */
+static const char *reading_text(double v, int decimals, char *buf)
+{
+    if (v != v)
+        return "";
+    snprintf(buf, 64, "%.*f", decimals, v);
+    return buf;
+}
+
 static int write_samples(struct outputs *out, const struct experiment *e, const struct point *p,
                          const struct measurement *m)
 {
@@ -68,13 +79,25 @@ static int write_samples(struct outputs *out, const struct experiment *e, const 
     char bufs[16][64];
     key_fields(e, p, m->iterations, cols, bufs);
     for (long i = 0; i < m->count; i++) {
+        const struct disturb_reading *r = &m->reading[i];
         snprintf(bufs[3], 64, "%ld", i + 1);
-        snprintf(bufs[4], 64, "%.9g", m->batch[i]);
-        snprintf(bufs[5], 64, "%.9g", m->per_call[i]);
+        snprintf(bufs[4], 64, "%ld", m->round[i]);
+        snprintf(bufs[5], 64, "%d", m->order[i]);
+        snprintf(bufs[6], 64, "%.9g", m->batch[i]);
+        snprintf(bufs[7], 64, "%.9g", m->per_call[i]);
+        snprintf(bufs[8], 64, "0x%llx", r->throttle);
         cols[8] = bufs[3];
         cols[9] = bufs[4];
         cols[10] = bufs[5];
-        cols[11] = out->run_id;
+        cols[11] = bufs[6];
+        cols[12] = bufs[7];
+        cols[13] = disturb_flags_name(r->flags);
+        cols[14] = reading_text(r->sm_mhz, 0, bufs[9]);
+        cols[15] = reading_text(r->mem_mhz, 0, bufs[10]);
+        cols[16] = r->have_throttle ? bufs[8] : "";
+        cols[17] = reading_text(r->steal, 4, bufs[11]);
+        cols[18] = reading_text(r->cpu_mhz, 0, bufs[12]);
+        cols[19] = out->run_id;
         if (csv_out_row(out->samples, cols, SAMPLES_COLUMNS) != 0)
             return -1;
         out->samples_rows++;
@@ -83,7 +106,7 @@ static int write_samples(struct outputs *out, const struct experiment *e, const 
 }
 
 static int write_summary(struct outputs *out, const struct experiment *e, const struct point *p,
-                         const struct measurement *m)
+                         const struct measurement *m, int paired)
 {
     const struct stats_summary *s = &m->stats;
     double flops = kernel_flops(&p->k), bytes = kernel_point_bytes(p->backend, &p->k);
@@ -95,7 +118,7 @@ static int write_summary(struct outputs *out, const struct experiment *e, const 
     snprintf(bufs[3], 64, "%d", p->k.threads);
     snprintf(bufs[4], 64, "%d", p->k.graph);
     snprintf(bufs[5], 64, "%d", p->k.flush_l2);
-    snprintf(bufs[6], 64, "%ld", m->count);
+    snprintf(bufs[6], 64, "%ld", m->clean_count);
     for (int i = 0; i < 9; i++)
         snprintf(bufs[7 + i], 64, "%.9g", values[i]);
     snprintf(bufs[16], 64, "%ld", s->outliers);
@@ -105,7 +128,9 @@ static int write_summary(struct outputs *out, const struct experiment *e, const 
     snprintf(bufs[20], 64, "%.6g", flops / s->median / 1e9);
     snprintf(bufs[21], 64, "%.3g", m->check.rel_err);
     snprintf(bufs[22], 64, "%llu", (unsigned long long)p->k.seed);
-    devices_of_point(p, bufs[23], 64);
+    snprintf(bufs[23], 64, "%ld", m->count - m->clean_count);
+    snprintf(bufs[24], 64, "%d", paired);
+    devices_of_point(p, bufs[25], 64);
     for (int i = 8; i < SUMMARY_COLUMNS - 1; i++)
         cols[i] = bufs[i - 5];
     cols[SUMMARY_COLUMNS - 1] = out->run_id;
@@ -128,24 +153,50 @@ static void add_journaled_fact(void *ctx, const char *key, const char *value)
     journal_fact(out->journal, key, value);
 }
 
-/* Writes point i from the journal, if it is there: 1 if so, else 0. */
-static int reuse_point(const struct experiment *e, size_t i, struct outputs *out, long *measured)
+/* 1 if sample rounds of ms[j] and of another of ms[0..count) meet: the
+ * point was measured in the same rounds as another. */
+static int shares_round(const struct measurement *ms, size_t count, size_t j)
 {
-    const struct point *p = &e->points[i];
-    struct measurement m;
-    const char *run_id = journal_reuse(out->journal, i, p, &m, add_fact, out);
-    if (!run_id)
-        return 0;
-    char key[64];
-    snprintf(key, sizeof key, "reused_point_%zu", i + 1);
-    if (provenance_set(out->prov, key, run_id) != 0)
-        out->failed_facts++;
-    if (write_samples(out, e, p, &m) == 0)
-        write_summary(out, e, p, &m);
-    measurement_free(&m);
-    out->reused++;
-    (*measured)++;
-    return 1;
+    for (size_t o = 0; o < count; o++)
+        for (long a = 0; o != j && a < ms[j].count; a++)
+            for (long b = 0; b < ms[o].count; b++)
+                if (ms[j].round[a] == ms[o].round[b])
+                    return 1;
+    return 0;
+}
+
+/* Writes the group of e's points index[0..count) from the journal if every
+ * one of them is there (a group is reused whole, so that its points stay
+ * paired round by round): 1 if so, else 0. */
+static int reuse_group(const struct experiment *e, const size_t *index, size_t count,
+                       struct outputs *out, long *measured)
+{
+    for (size_t j = 0; j < count; j++)
+        if (!journal_has(out->journal, index[j]))
+            return 0;
+    struct measurement *ms = calloc(count, sizeof *ms);
+    const char **run_ids = calloc(count, sizeof *run_ids);
+    size_t got = 0;
+    while (ms && run_ids && got < count &&
+           (run_ids[got] = journal_reuse(out->journal, index[got], &e->points[index[got]], &ms[got],
+                                         add_fact, out)))
+        got++;
+    for (size_t j = 0; got == count && j < count; j++) {
+        const struct point *p = &e->points[index[j]];
+        char key[64];
+        snprintf(key, sizeof key, "reused_point_%zu", index[j] + 1);
+        if (provenance_set(out->prov, key, run_ids[j]) != 0)
+            out->failed_facts++;
+        if (write_samples(out, e, p, &ms[j]) == 0)
+            write_summary(out, e, p, &ms[j], shares_round(ms, count, j));
+        out->reused++;
+        (*measured)++;
+    }
+    for (size_t j = 0; ms && j < got; j++)
+        measurement_free(&ms[j]);
+    free(ms);
+    free(run_ids);
+    return got == count;
 }
 
 /* Removes the staging folder and frees the provenance, so that the files
@@ -175,6 +226,10 @@ static int start_provenance(struct outputs *out, const struct experiment *e,
         provenance_set(p, "profile", o->profile) || provenance_set(p, "seed", e->seed) ||
         provenance_setf(p, "points", "%zu", e->count) || provenance_set(p, "params", e->params) ||
         provenance_set(p, "run_id", o->run_id) ||
+        provenance_set(p, "rounds", "the points of each N measured together, one sample of each a round, "
+                                    "in an order shuffled per round (Fisher-Yates, splitmix64 seeded with "
+                                    "the seed of that N's first point); samples of a disturbed round are "
+                                    "kept in samples.csv and left out of the statistics") ||
         (o->shard && shard_add_provenance(p, e, o->shard)))
         return snprintf(err, errlen, "out of memory"), -1;
     return 0;
@@ -268,37 +323,133 @@ int run_exit_worse(int a, int b)
     return rank[a] >= rank[b] ? a : b;
 }
 
-/* Measures point i and records it; returns an exit code for it. */
-static int run_point(const struct experiment *e, size_t i, struct outputs *out, struct progress *pr,
-                     long *measured)
+/* Records point i of e as rp measured it; returns an exit code for it. */
+static int record_point(const struct experiment *e, size_t i, struct rounds_point *rp, int paired,
+                        struct outputs *out, struct progress *pr, long *measured)
 {
     const struct point *p = &e->points[i];
-    char err[KERNEL_ERR_LEN] = "";
-    struct measurement m;
-    if (reuse_point(e, i, out, measured))
-        return EXIT_OK;
     progress_begin(pr, e, i);
-    int status = measure_point(p, &m, progress_sample, pr, err);
-    if (measure_interrupted)
-        return EXIT_INTERRUPTED;
-    progress_end(pr, &m, status, err);
-    if (status != KERNEL_OK) {
+    progress_end(pr, &rp->m, rp->status, rp->err);
+    if (rp->status != KERNEL_OK) {
         char key[64];
         snprintf(key, sizeof key, "failed_point_%zu", i + 1);
         provenance_setf(out->prov, key, "%s %s/%s %s n=%ld: %s", p->backend->name,
-                        kernel_op_name(p->k.op), p->impl, kernel_dtype_name(p->k.dtype), p->k.n, err);
-        return exit_for(status);
+                        kernel_op_name(p->k.op), p->impl, kernel_dtype_name(p->k.dtype), p->k.n, rp->err);
+        return exit_for(rp->status);
     }
     p->backend->describe(&p->k, add_journaled_fact, out);
     /* a failed row is remembered by its file, and its commit says why */
-    if (write_samples(out, e, p, &m) == 0)
-        write_summary(out, e, p, &m);
+    if (write_samples(out, e, p, &rp->m) == 0)
+        write_summary(out, e, p, &rp->m, paired);
     char jerr[KERNEL_ERR_LEN + 64];
-    if (journal_record(out->journal, i, p, &m, out->run_id, jerr, sizeof jerr) != 0)
+    if (journal_record(out->journal, i, p, &rp->m, out->run_id, jerr, sizeof jerr) != 0)
         fprintf(stderr, "runner: %s (a resume would measure this point again)\n", jerr);
-    measurement_free(&m);
+    measurement_free(&rp->m);
     (*measured)++;
     return EXIT_OK;
+}
+
+/* The points of e at the N of point first, from first on: a group measured
+ * in rounds. Fills index with their indices and returns how many. */
+static size_t group_at(const struct experiment *e, size_t first, const char *taken, size_t *index)
+{
+    size_t count = 0;
+    for (size_t i = first; i < e->count; i++)
+        if (!taken[i] && e->points[i].k.n == e->points[first].k.n)
+            index[count++] = i;
+    return count;
+}
+
+/* The points of e in the journal whose whole group (all points at their
+ * n) is there too: those a resume reuses. */
+static size_t reusable_points(const struct experiment *e, const struct journal *j)
+{
+    size_t reusable = 0;
+    char *taken = calloc(e->count ? e->count : 1, 1);
+    size_t *index = malloc((e->count ? e->count : 1) * sizeof *index);
+    for (size_t i = 0; taken && index && i < e->count; i++) {
+        if (taken[i])
+            continue;
+        size_t count = group_at(e, i, taken, index), have = 0;
+        for (size_t k = 0; k < count; k++) {
+            taken[index[k]] = 1;
+            have += (size_t)journal_has(j, index[k]);
+        }
+        reusable += have == count ? count : 0;
+    }
+    free(taken);
+    free(index);
+    return reusable;
+}
+
+/* Measures and records the group of e's points index[0..count) (pts is room
+ * for count); returns an exit code for them. */
+static int run_group(const struct experiment *e, const size_t *index, size_t count,
+                     struct rounds_point *pts, struct disturb *d, struct outputs *out,
+                     struct progress *pr, long *measured)
+{
+    char note[KERNEL_ERR_LEN], key[64];
+    if (reuse_group(e, index, count, out, measured))
+        return EXIT_OK;
+    for (size_t j = 0; j < count; j++)
+        pts[j].point = &e->points[index[j]];
+    const struct point *first = pts[0].point;
+    if (rounds_measure(pts, count, first->k.seed, d, note, sizeof note) != 0) {
+        for (size_t j = 0; j < count; j++)
+            if (pts[j].status == KERNEL_OK)
+                measurement_free(&pts[j].m);
+        return EXIT_INTERRUPTED;
+    }
+    if (note[0]) {
+        snprintf(key, sizeof key, "smaller_groups_n%ld", first->k.n);
+        provenance_set(out->prov, key, note);
+    }
+    int code = EXIT_OK;
+    for (size_t j = 0; j < count; j++)
+        code = run_exit_worse(code, record_point(e, index[j], &pts[j], pts[j].paired, out,
+                                                 pr, measured));
+    return code;
+}
+
+/* Opens what watches the disturbances (NVML if a point runs on a GPU) and
+ * records what it can watch. */
+static struct disturb *open_disturb(const struct experiment *e, struct outputs *out, char *err,
+                                    size_t errlen)
+{
+    int gpu = 0;
+    for (size_t i = 0; i < e->count; i++)
+        gpu |= e->points[i].backend->gpu;
+    struct disturb *d = disturb_open(gpu, err, errlen);
+    if (d)
+        disturb_describe(d, add_fact, out);
+    return d;
+}
+
+/* Every point of e, group by group (all points at one N). */
+static int run_points(const struct experiment *e, struct outputs *out, struct progress *pr,
+                      struct disturb *d, long *measured)
+{
+    size_t n = e->count ? e->count : 1;
+    char *taken = calloc(n, 1);
+    size_t *index = malloc(n * sizeof *index);
+    struct rounds_point *pts = calloc(n, sizeof *pts);
+    int code = EXIT_OK, room = taken && index && pts;
+    if (!room) {
+        fprintf(stderr, "runner: %s: out of memory\n", e->name);
+        code = EXIT_POINT;
+    }
+    for (size_t i = 0; room && code != EXIT_INTERRUPTED && i < e->count; i++) {
+        if (taken[i])
+            continue;
+        size_t count = group_at(e, i, taken, index);
+        for (size_t j = 0; j < count; j++)
+            taken[index[j]] = 1;
+        code = run_exit_worse(code, run_group(e, index, count, pts, d, out, pr, measured));
+    }
+    free(taken);
+    free(index);
+    free(pts);
+    return code;
 }
 
 int run_experiment(const struct experiment *e, const struct run_options *o)
@@ -323,12 +474,17 @@ int run_experiment(const struct experiment *e, const struct run_options *o)
     }
     if (o->resume && !o->quiet)
         fprintf(stderr, "%s: reusing %zu of %zu points from %s\n", e->name,
-                journal_count(out.journal), e->count, journal);
+                reusable_points(e, out.journal), e->count, journal);
+    struct disturb *d = open_disturb(e, &out, err, sizeof err);
+    if (!d) {
+        discard_outputs(&out);
+        fprintf(stderr, "runner: %s: %s\n", e->name, err);
+        return EXIT_USAGE;
+    }
     progress_init(&pr, o->quiet);
-    int code = EXIT_OK;
     long measured = 0;
-    for (size_t i = 0; i < e->count && code != EXIT_INTERRUPTED; i++)
-        code = run_exit_worse(code, run_point(e, i, &out, &pr, &measured));
+    int code = run_points(e, &out, &pr, d, &measured);
+    disturb_close(d);
     if (code == EXIT_INTERRUPTED) {
         discard_outputs(&out);
         journal_close(out.journal, 0);

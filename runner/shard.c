@@ -214,17 +214,27 @@ int shard_place(const char *out_dir, const char *name, const struct shard_spec *
     return snprintf(dir, dirlen, "%s/%s", out_dir, name) >= (int)dirlen ? -1 : 0;
 }
 
-/* The 1-based declaration indices of e's points, comma-separated, in a
- * buffer to free; NULL if out of memory. */
+/* The 1-based declaration indices of e's points, comma-separated, in the
+ * order the run writes them (group by group: all points at one n, each
+ * group where its first point is), in a buffer to free; NULL if out of
+ * memory. */
 static char *point_list(const struct experiment *e)
 {
-    char *buf = malloc(e->count * 21 + 1);
+    char *buf = malloc(e->count * 21 + 1), *listed = calloc(e->count ? e->count : 1, 1);
     size_t used = 0;
-    if (!buf)
-        return NULL;
+    if (!buf || !listed)
+        return free(buf), free(listed), NULL;
     buf[0] = '\0';
-    for (size_t i = 0; i < e->count; i++)
-        used += (size_t)sprintf(buf + used, "%s%zu", i ? "," : "", e->points[i].index + 1);
+    for (size_t i = 0; i < e->count; i++) {
+        if (listed[i])
+            continue;
+        for (size_t j = i; j < e->count; j++)
+            if (!listed[j] && e->points[j].k.n == e->points[i].k.n) {
+                listed[j] = 1;
+                used += (size_t)sprintf(buf + used, "%s%zu", used ? "," : "", e->points[j].index + 1);
+            }
+    }
+    free(listed);
     return buf;
 }
 

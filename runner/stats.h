@@ -19,6 +19,13 @@ struct stats_summary {
  * asked for (0.95). */
 int stats_summarise(const double *samples, long count, double level, struct stats_summary *out);
 
+/* The ratio of two series measured in the same rounds: the summary of the
+ * per-round ratios num[i] / den[i] (their median and its order-statistic
+ * interval at coverage >= level). Returns 0, or -1 if count < 1, a time is
+ * not a positive finite number, or memory runs out. */
+int stats_paired_ratio(const double *num, const double *den, long count, double level,
+                       struct stats_summary *out);
+
 /* The median of n sorted values. */
 double stats_median_sorted(const double *sorted, long n);
 /* 1-based ranks lo <= hi of the order statistics bounding the median with

@@ -36,8 +36,34 @@ for f in samples.csv summary.csv provenance.csv; do
     expect "tiny wrote $f" [ -s "$out/tiny/$f" ]
 done
 expect "no temporary file left" [ -z "$(ls "$out/tiny" | grep '\.tmp$')" ]
-header='experiment,backend,op,impl,dtype,axis,n,iterations,threads,graph,flush_l2,samples,median_s,ci_low_s,ci_high_s,ci_level,min_s,max_s,mean_s,stddev_s,rel_ci,outliers,flops,bytes,gbps,gflops,rel_err,seed,device,run_id'
+header='experiment,backend,op,impl,dtype,axis,n,iterations,threads,graph,flush_l2,samples,median_s,ci_low_s,ci_high_s,ci_level,min_s,max_s,mean_s,stddev_s,rel_ci,outliers,flops,bytes,gbps,gflops,rel_err,seed,disturbed,paired,device,run_id'
 expect "summary header is the documented one" [ "$(head -n 1 "$out/tiny/summary.csv")" = "$header" ]
+header='experiment,backend,op,impl,dtype,axis,n,iterations,sample,round,order,batch_s,per_call_s,disturbed,sm_mhz,mem_mhz,throttle,steal,cpu_mhz,run_id'
+expect "samples header is the documented one" [ "$(head -n 1 "$out/tiny/samples.csv")" = "$header" ]
+
+# Rounds: every point of tiny (one N) is sampled once a round, in an order
+# recorded in samples.csv; the same seed gives the same orders, another
+# seed others; a round flagged as throttled (the test hook standing in for
+# NVML) is marked, counted in the summary and left out of the statistics.
+orders() { tail -n +2 "$1" | cut -d, -f2-6,10,11 | sort; }
+"$runner" run tests/e2e/tiny.lua --out "$tmp/again" --quiet
+expect "the same seed gives the same round orders" [ "$(orders "$out/tiny/samples.csv")" = "$(orders "$tmp/again/tiny/samples.csv")" ]
+expect "a round holds each point once" [ "$(tail -n +2 "$out/tiny/samples.csv" | awk -F, '$10 == 1' | wc -l)" -eq "$points" ]
+expect "the order changes from round to round" [ "$(tail -n +2 "$out/tiny/samples.csv" | awk -F, '$9 == 1 {a = a $11} $9 == 2 {b = b $11} END {print (a != b)}')" = 1 ]
+sed 's/warmup = 1,/warmup = 1, seed = 2,/' tests/e2e/tiny.lua >"$tmp/seed2.lua"
+"$runner" run "$tmp/seed2.lua" --out "$tmp/seed2" --quiet
+expect "another seed gives other orders" [ "$(orders "$out/tiny/samples.csv")" != "$(orders "$tmp/seed2/tiny/samples.csv")" ]
+FLOPBENCH_TEST_THROTTLE=2 "$runner" run tests/e2e/tiny.lua --out "$tmp/throttled" --quiet
+expect "the throttled run exits 0" [ $? -eq 0 ]
+t=$tmp/throttled/tiny
+expect "the throttled round's samples are marked" [ "$(awk -F, '$10 == 2 && $14 == "throttled" && $17 == "0x40"' "$t/samples.csv" | wc -l)" -eq "$points" ]
+expect "no other round is marked" [ "$(awk -F, 'NR > 1 && $10 != 2 && $14 != ""' "$t/samples.csv" | wc -l)" -eq 0 ]
+expect "each point took a fourth round" [ "$(awk -F, '$10 == 4' "$t/samples.csv" | wc -l)" -eq "$points" ]
+expect "the summary counts 3 clean samples and 1 disturbed" [ "$(awk -F, 'NR > 1 && ($12 != 3 || $29 != 1 || $30 != 1)' "$t/summary.csv" | wc -l)" -eq 0 ]
+expect "the provenance names the hook" grep -q '^disturb_test_hook,' "$t/provenance.csv"
+FLOPBENCH_TEST_THROTTLE=x "$runner" run tests/e2e/tiny.lua --out "$tmp/badhook" --quiet 2>"$tmp/err"
+expect "a malformed hook is a usage error" [ $? -eq 2 ]
+expect "a malformed hook is named" grep -q 'FLOPBENCH_TEST_THROTTLE must be round numbers' "$tmp/err"
 rows=$(($(wc -l <"$out/tiny/summary.csv") - 1))
 expect "one summary row per point ($rows of $points)" [ "$rows" -eq "$points" ]
 samples=$(($(wc -l <"$out/tiny/samples.csv") - 1))

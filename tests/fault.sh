@@ -145,9 +145,9 @@ expect "it says how many it reused" grep -qx "resume: reusing $kept of 16 points
 expect "every point is in the set" [ "$(($(wc -l <"$rout/resume/summary.csv") - 1))" -eq 16 ]
 expect "the provenance counts them" grep -qx "points_reused,$kept" "$rout/resume/provenance.csv"
 expect "and names each one's run" [ "$(grep -c '^reused_point_[0-9]*,[0-9]*T[0-9]*Z-' "$rout/resume/provenance.csv")" -eq "$kept" ]
-expect "a reused point keeps its samples" [ "$(awk -F, 'NR == 2 { print $10 }' "$rout/resume/samples.csv")" = "$first" ]
+expect "a reused point keeps its samples" [ "$(awk -F, 'NR == 2 { print $12 }' "$rout/resume/samples.csv")" = "$first" ]
 expect "a reused point keeps its facts" grep -q '^cpu_threads,' "$rout/resume/provenance.csv"
-expect "one run id in the whole set" [ "$(cut -d, -f12 "$rout/resume/samples.csv" | sort -u | grep -vc run_id)" -eq 1 ]
+expect "one run id in the whole set" [ "$(cut -d, -f20 "$rout/resume/samples.csv" | sort -u | grep -vc run_id)" -eq 1 ]
 expect "a complete set removes the journal" [ ! -e "$journal" ]
 
 # SIGKILL loses at most the point in flight; a torn last record is dropped.

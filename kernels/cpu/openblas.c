@@ -11,6 +11,7 @@
  * threads of our writer and fused kernel. */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cblas.h>
@@ -19,6 +20,7 @@
 #endif
 
 #include "cpu_common.h"
+#include "openblas_core.h"
 
 #define T float
 #define SFX f32
@@ -251,6 +253,12 @@ static void openblas_describe(const struct kernel_point *p, kernel_fact_fn fact,
     fact(ctx, "openblas_threads", buf);
     const char *core = openblas_get_corename();
     fact(ctx, "openblas_corename", core ? core : "unknown");
+    char flags[8192], fits[256];
+    openblas_cpu_flags(flags, sizeof flags);
+    openblas_core_fits(core ? core : "unknown", flags, fits, sizeof fits);
+    fact(ctx, "openblas_core_fits", fits);
+    const char *coretype = getenv("OPENBLAS_CORETYPE");
+    fact(ctx, "openblas_coretype_env", coretype ? coretype : "unset");
     snprintf(buf, sizeof buf, "%d", p && p->n < FUSED_PARALLEL_MIN_N ? 1 : threads);
     fact(ctx, "fused_threads", buf);
     snprintf(buf, sizeof buf, "%.0f", STREAM_MIN_BYTES);

@@ -68,8 +68,8 @@ done
 expect "the merged provenance counts 20 points" grep -qx "points,20" "$prov"
 run_id=$(grep '^run_id,' "$prov" | cut -d, -f2)
 expect "the merged set is one set (one run_id)" \
-    [ "$(cut -d, -f30 "$out/shards-a/summary.csv" | tail -n +2 | sort -u)" = "$run_id" ]
-expect "the device column says cpu" [ "$(cut -d, -f29 "$out/shards-a/summary.csv" | tail -n +2 | sort -u)" = "cpu" ]
+    [ "$(cut -d, -f32 "$out/shards-a/summary.csv" | tail -n +2 | sort -u)" = "$run_id" ]
+expect "the device column says cpu" [ "$(cut -d, -f31 "$out/shards-a/summary.csv" | tail -n +2 | sort -u)" = "cpu" ]
 "$runner" report --current $script --profile full --results "$out" 2>"$tmp/err"
 expect "report --current takes the merged folders" [ $? -eq 0 ]
 cat "$tmp/err"

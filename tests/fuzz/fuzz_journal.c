@@ -40,7 +40,7 @@ static void setup(void)
         struct point *p = &points[i];
         p->backend = kernel_backend_find("cpu");
         snprintf(p->impl, sizeof p->impl, "loop");
-        p->k = (struct kernel_point){ .op = OP_MATVEC, .dtype = DTYPE_F32, .axis = -1,
+        p->k = (struct kernel_point){ .op = kernel_op_find("matvec"), .dtype = DTYPE_F32, .axis = -1,
                                       .n = 64 << i, .impl = p->impl, .seed = 1000003u + (unsigned)i };
         p->sampling = (struct sampling){ .iterations = 10, .samples = 2, .max_samples = 5 };
     }
@@ -51,7 +51,11 @@ static void setup(void)
         if (!prov || provenance_set(prov, facts[i][0], facts[i][1]) != 0)
             abort();
     double batch[2] = { 1e-3, 2e-3 };
-    struct measurement m = { .iterations = 10, .batch = batch, .count = 2 };
+    long round[2] = { 1, 2 };
+    int order[2] = { 1, 1 };
+    struct disturb_reading reading[2] = { { .flags = 0 }, { .flags = 0 } };
+    struct measurement m = { .iterations = 10, .batch = batch, .round = round, .order = order,
+                             .reading = reading, .count = 2 };
     char err[512];
     struct journal *j = journal_open(path, &exp_, prov, 0, err, sizeof err);
     if (!j || journal_record(j, 0, &points[0], &m, "run", err, sizeof err) != 0)
@@ -78,7 +82,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         struct measurement m;
         if (!journal_reuse(j, i, &points[i], &m, ignore_fact, NULL))
             continue;
-        if (m.count < 1 || m.count > points[i].sampling.max_samples || m.iterations < 1)
+        if (m.count < 1 || m.count > MEASURE_ROUNDS_PER_SAMPLE * points[i].sampling.max_samples ||
+            m.iterations < 1 || m.clean_count < 1 || m.clean_count > m.count)
             abort();
         for (long k = 0; k < m.count; k++)
             if (!(m.batch[k] > 0.0))

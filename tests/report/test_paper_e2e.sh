@@ -73,7 +73,7 @@ runner=${BUILD:-build}/runner
 { cat experiments/fig2_cpu.lua; echo "-- a comment"; echo 'claim { id = "x", text = "t" }'; } >"$tmp/same.lua"
 check "an added comment or claim keeps the results current" \
     "$runner" report --current "$tmp/same.lua" --profile tiny --results "$results"
-sed 's/tiny = 3 }/tiny = 4 }/' experiments/fig2_cpu.lua >"$tmp/other.lua"
+sed 's/tiny  = { samples = 3 }/tiny  = { samples = 4 }/' experiments/fig2_cpu.lua >"$tmp/other.lua"
 check "the test changes the declaration" sh -c "! cmp -s experiments/fig2_cpu.lua '$tmp/other.lua'"
 "$runner" report --current "$tmp/other.lua" --profile tiny --results "$results" 2>"$tmp/err"
 check "a changed declaration is not current" [ $? -eq 1 ]

@@ -83,6 +83,9 @@ check "the macros are many" [ "$(grep -c '^\\fbdef{' "$gen/macros.tex")" -gt 150
 check "a ratio macro holds the fake data's value" grep -qF '\fbdef{claim/torch-ratio/value}{2.37}' "$gen/macros.tex"
 check "a recorded source names its folder" grep -qF 'read from \texttt{tests/report/data/recorded/fakegpu/fig2-gpu-f64}' "$gen/macros.tex"
 check "a live source says so" grep -qF '\fbdef{fig2-cpu/source}{Measured in this build on' "$gen/macros.tex"
+check "a throttled round of the data is reported" grep -qF '\fbdef{stats/disturbed}{fig2-cpu, 1 round (throttled: 6 samples)}' "$gen/macros.tex"
+check "the experiments without rounds are named" grep -qF '\fbdef{stats/unpaired}{fig2-cpu-ref, fig2-gpu-f32,' "$gen/macros.tex"
+check "a paired claim keeps its unpaired interval beside" grep -q '^cpu-too	[a-z-]*	1.282	1.191	1.349	4000	paired	1.209	0.8668	1.93	' "$gen/claims.txt"
 check "the verdicts read as a sentence" grep -qF '\fbdef{report/verdicts}{3 hold, 2 do not hold here, 1 is inconclusive and 1 could not be tested}' "$gen/macros.tex"
 
 # 5. A second run rewrites nothing.

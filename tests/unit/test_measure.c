@@ -212,6 +212,27 @@ static int entries(const char *path)
     return n;
 }
 
+/* A point that cannot run (too big) at the first N: the later N are still
+ * measured and written. */
+static void test_failed_group_keeps_the_later(void)
+{
+    char dir[256], path[512];
+    snprintf(dir, sizeof dir, "%s/measure-later.%d", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
+             (int)getpid());
+    struct point points[2] = { make_point(&good, 400, 3), make_point(&good, 16, 3) };
+    struct experiment e = { .name = "later", .script = "tests/unit/test_measure.c", .line = 1,
+                            .params = "{ fake }", .seed = "1", .points = points, .count = 2 };
+    struct run_options o = { .out_dir = dir, .profile = "test", .run_id = "test-run-2", .quiet = 1 };
+    CHECK(run_experiment(&e, &o) == EXIT_POINT, "exit code says a point could not run");
+    snprintf(path, sizeof path, "%s/later/summary.csv", dir);
+    CHECK(count_lines(path) == 2, "summary: header + the later point, got %d lines", count_lines(path));
+    snprintf(path, sizeof path, "%s/later/provenance.csv", dir);
+    CHECK(file_has(path, "\nfailed_point_1,"), "the provenance names the failed point");
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    CHECK(system(cmd) == 0, "%s", cmd);
+}
+
 static void test_failed_point_keeps_the_others(void)
 {
     char dir[256], path[512];
@@ -233,7 +254,7 @@ static void test_failed_point_keeps_the_others(void)
     CHECK(file_has(path, "\nrun_id,test-run-1\n") && file_has(path, "\nsummary_rows,2\n") &&
           file_has(path, "\nsamples_rows,6\n"), "provenance lacks the run id or the row counts");
     snprintf(path, sizeof path, "%s/mixed/summary.csv", dir);
-    CHECK(file_has(path, ",seed,device,run_id\n") && file_has(path, ",cpu,test-run-1\n"),
+    CHECK(file_has(path, ",seed,disturbed,paired,device,run_id\n") && file_has(path, ",cpu,test-run-1\n"),
           "summary lacks the device or run_id columns");
     /* the journal stays while the set lacks a point, for runner run --resume */
     snprintf(path, sizeof path, "%s/.mixed.journal", dir);
@@ -261,5 +282,6 @@ int main(void)
     test_auto_iterations();
     test_sample_counts_are_checked();
     test_failed_point_keeps_the_others();
+    test_failed_group_keeps_the_later();
     return check_report("measure");
 }

@@ -206,8 +206,73 @@ static void test_large(void)
     CHECK(x[0] == n && x[n - 1] == 1, "input was modified");
 }
 
+/* Paired ratios, worked by hand. Ten rounds whose ratios are 1..10 in a
+ * scrambled order: sorted they are 1..10, the median 5.5, and for n = 10 the
+ * 95% pair is ranks 2 and 9 (coverage 1 - 2 (1 + 10) / 1024 = 0.978515625),
+ * so the interval is [2, 9]. */
+static void test_paired_hand(void)
+{
+    const double den[] = { 2, 1, 4, 1, 0.5, 3, 1, 2, 1, 1 };
+    const double ratio[] = { 3, 7, 1, 10, 2, 5, 9, 4, 6, 8 };
+    double num[10];
+    for (int i = 0; i < 10; i++)
+        num[i] = ratio[i] * den[i];
+    struct stats_summary s;
+    CHECK(stats_paired_ratio(num, den, 10, 0.95, &s) == 0, "paired ratio failed");
+    CHECK_NEAR(s.median, 5.5, 1e-15);
+    CHECK_NEAR(s.ci_low, 2, 1e-15);
+    CHECK_NEAR(s.ci_high, 9, 1e-15);
+    CHECK_NEAR(s.ci_level, 0.978515625, 0);
+    CHECK(s.count == 10, "count %ld", s.count);
+}
+
+/* A drift that scales both series of a round alike: round i takes
+ * (1 + i/2) times as long. Each series spreads over a factor of 4.5, so the
+ * unpaired interval num_low/den_high .. num_high/den_low is wide; every
+ * per-round ratio is 2, so the paired interval is [2, 2]. */
+static void test_paired_drift(void)
+{
+    double num[8], den[8];
+    for (int i = 0; i < 8; i++) {
+        den[i] = 1e-3 * (1 + i / 2.0);
+        num[i] = 2 * den[i];
+    }
+    struct stats_summary a, b, r;
+    CHECK(stats_summarise(num, 8, 0.95, &a) == 0 && stats_summarise(den, 8, 0.95, &b) == 0,
+          "summaries failed");
+    CHECK(a.ci_low / b.ci_high < 1.2 && a.ci_high / b.ci_low > 3.3,
+          "unpaired [%g, %g] should be wide", a.ci_low / b.ci_high, a.ci_high / b.ci_low);
+    CHECK(stats_paired_ratio(num, den, 8, 0.95, &r) == 0, "paired ratio failed");
+    CHECK_NEAR(r.median, 2, 1e-15);
+    CHECK_NEAR(r.ci_low, 2, 1e-15);
+    CHECK_NEAR(r.ci_high, 2, 1e-15);
+    /* n = 8: ranks 1 and 8, coverage 1 - 2/256 */
+    CHECK_NEAR(r.ci_level, 0.9921875, 0);
+}
+
+/* Six rounds, odd count of distinct ratios: 0.5, 1, 1.5, 2, 2.5, 3 give the
+ * median 1.75 and, for n = 6 (ranks 1 and 6, coverage 62/64), [0.5, 3]. A
+ * time that is zero, negative, infinite or NaN is refused. */
+static void test_paired_edges(void)
+{
+    const double num[] = { 3, 1, 2.5, 0.5, 2, 1.5 }, den[] = { 1, 1, 1, 1, 1, 1 };
+    struct stats_summary s;
+    CHECK(stats_paired_ratio(num, den, 6, 0.95, &s) == 0, "paired ratio failed");
+    CHECK_NEAR(s.median, 1.75, 1e-15);
+    CHECK_NEAR(s.ci_low, 0.5, 0);
+    CHECK_NEAR(s.ci_high, 3, 0);
+    CHECK_NEAR(s.ci_level, 0.96875, 0);
+    const double bad[][2] = { { 0, 1 }, { 1, 0 }, { -1, 1 }, { INFINITY, 1 }, { NAN, 1 }, { 1, NAN } };
+    for (int i = 0; i < 6; i++)
+        CHECK(stats_paired_ratio(&bad[i][0], &bad[i][1], 1, 0.95, &s) == -1, "bad pair %d accepted", i);
+    CHECK(stats_paired_ratio(num, den, 0, 0.95, &s) == -1, "no pair accepted");
+}
+
 int main(void)
 {
+    test_paired_hand();
+    test_paired_drift();
+    test_paired_edges();
     test_odd();
     test_even();
     test_one();
