@@ -45,14 +45,14 @@ for h in fakecpu fakegpu fakeh200; do
     check "evaluation.txt has rows for $h" grep -q "^cupy-ratio  *$h " "$ev"
 done
 check "this build's column is marked" has "$gen/claims-hosts.tex" '\texttt{thishost}$^\ast$'
-check "evaluation.txt names this build" grep -q '^cpu-too  *thishost (this build)  *4000  *1.3 ' "$ev"
+check "evaluation.txt names this build" grep -q '^cpu-too  *thishost (this build)  *4000  *1.282 ' "$ev"
 check "a host's value, interval and verdict" grep -q '^cupy-ratio  *fakeh200  *8000  *2.257  *\[2.248, 2.266\]  *does not hold$' "$ev"
 check "a host without the experiment says what it has" \
     has "$ev" "missing: fakeh200 recorded no fig3-gpu-f64 (its runner 0123456789ab recorded only fig2-gpu-f32, fig2-gpu-f64)"
 
 # 2. The references' verdicts for this build, and their count.
 check "reproduced: the interval meets the reference" \
-    has "$ev" "-> reproduced: [1.064, 1.589] meets 1.3 ± 0.15 (fakecpu, Fake EPYC 7B13)"
+    has "$ev" "-> reproduced: [1.191, 1.349] meets 1.3 ± 0.15 (fakecpu, Fake EPYC 7B13)"
 check "differs: the interval misses it" \
     has "$ev" "-> differs: [1.446, 1.767] misses 3.19 ± 0.15 (fakecpu, Fake EPYC 7B13 (2 cores))"
 check "not comparable: nothing measured here" has "$ev" "-> not comparable: not measured in this build"
