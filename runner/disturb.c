@@ -36,6 +36,7 @@ struct disturb {
     struct nvml nvml;
     char nvml_status[160]; /* "yes: device 0", or why not */
     unsigned long long last_steal, last_total;
+    double steal_limit; /* DISTURB_STEAL_LIMIT, or FLOPBENCH_STEAL_LIMIT */
     int have_stat;
     long *test_rounds;     /* FLOPBENCH_TEST_THROTTLE's rounds */
     size_t test_count;
@@ -158,6 +159,18 @@ struct disturb *disturb_open(int gpu, char *err, size_t errlen)
         disturb_close(d);
         return NULL;
     }
+    d->steal_limit = DISTURB_STEAL_LIMIT;
+    const char *limit = getenv("FLOPBENCH_STEAL_LIMIT");
+    if (limit && *limit) {
+        char *end;
+        double v = strtod(limit, &end);
+        if (*end || !(v >= 0.0 && v <= 1.0)) {
+            disturb_close(d);
+            return snprintf(err, errlen, "FLOPBENCH_STEAL_LIMIT must be a share from 0 to 1 "
+                            "(1: never flag steal), not '%s'", limit), NULL;
+        }
+        d->steal_limit = v;
+    }
     if (gpu)
         nvml_open(d);
     else
@@ -214,7 +227,7 @@ void disturb_round_end(struct disturb *d, long round, struct disturb_reading *ou
     unsigned long long steal, total;
     if (d->have_stat && read_stat(&steal, &total) == 0 && total > d->last_total) {
         out->steal = (double)(steal - d->last_steal) / (double)(total - d->last_total);
-        if (out->steal > DISTURB_STEAL_LIMIT)
+        if (out->steal > d->steal_limit)
             out->flags |= DISTURB_STEAL;
     }
     out->cpu_mhz = read_cpu_mhz();
@@ -226,7 +239,7 @@ void disturb_describe(const struct disturb *d, void (*fact)(void *ctx, const cha
     char buf[64];
     fact(ctx, "disturb_nvml", d->nvml_status);
     fact(ctx, "disturb_proc_stat", d->have_stat ? "yes" : "no: /proc/stat unreadable");
-    snprintf(buf, sizeof buf, "%g", DISTURB_STEAL_LIMIT);
+    snprintf(buf, sizeof buf, "%g", d->steal_limit);
     fact(ctx, "disturb_steal_limit", buf);
     if (d->test_count)
         fact(ctx, "disturb_test_hook", "FLOPBENCH_TEST_THROTTLE flagged rounds as throttled");

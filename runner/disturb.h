@@ -14,6 +14,8 @@ enum disturb_flag {
 };
 
 /* A round whose steal time exceeds this share of the CPUs' time is disturbed. */
+/* The default share of steal that marks a round; FLOPBENCH_STEAL_LIMIT
+ * (0 to 1, 1: never) sets another. */
 #define DISTURB_STEAL_LIMIT 0.05
 
 /* What was read at the end of one round. A NAN (or have_throttle 0) is a

@@ -335,11 +335,16 @@ static int check_shard(struct shard_set *s, const char *name, size_t *declared)
  * with its run of samples rows). Returns the next free entry, or NULL. */
 static struct entry *add_entries(const struct shard_set *s, struct entry *e)
 {
+    /* samples.csv holds every round's sample: the clean ones (samples) and
+     * those of disturbed rounds (disturbed) */
     int col = column(&s->summary, "samples"), ncol = column(&s->summary, "n");
+    int dcol = column(&s->summary, "disturbed");
     struct entry *start = e;
     size_t next = 1;
     for (size_t r = 1; r < s->summary.count; r++, e++) {
         long c = col < 0 ? -1 : count_of(s->summary.rows[r][col], 100000);
+        long d = dcol < 0 ? 0 : count_of(s->summary.rows[r][dcol], 100000);
+        c = c < 0 || d < 0 ? -1 : c + d;
         *e = (struct entry){ .index = s->index[r - 1], .s = s, .row = r, .first = next, .samples = c };
         for (long j = 0; c >= 0 && j < c && next + (size_t)j < s->samples.count; j++)
             for (int f = 0; f < KEY_COLUMNS; f++)

@@ -173,5 +173,15 @@ expect "with no shard folder" [ ! -e "$dev/shards-a/shard-1-of-1" ] && [ -s "$de
 "$runner" run $script --devices 0,0 --out "$dev" 2>"$tmp/err"; expect "a device twice is a usage error" [ $? -eq 2 ]
 "$runner" run $script --devices '0;rm' --out "$dev" 2>"$tmp/err"; expect "a bad device is a usage error" [ $? -eq 2 ]
 
+# A disturbed round's samples stay in samples.csv beside the clean ones: the
+# merge takes both (summary's samples + disturbed rows a point).
+thr="$tmp/throttled"
+for k in 1 2 3; do FLOPBENCH_TEST_THROTTLE=2 "$runner" run $script --shard $k/3 --out "$thr" --quiet; done
+"$runner" merge "$thr/shards-a" 2>"$tmp/err"; expect "shards with a disturbed round merge" [ $? -eq 0 ]
+expect "with every sample, disturbed ones too" [ "$(($(wc -l <"$thr/shards-a/samples.csv") - 1))" -eq \
+    "$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "samples") s = i; if ($i == "disturbed") d = i } }
+               NR > 1 { n += $s + $d } END { print n }' "$thr/shards-a/summary.csv")" ]
+expect "and the disturbed ones marked" [ "$(grep -c ',throttled,' "$thr/shards-a/samples.csv")" -eq 20 ]
+
 echo "RESULT shards $passed $failed $skipped"
 [ "$failed" -eq 0 ]
