@@ -154,18 +154,30 @@ int measure_usable(const struct measurement *m, char *err)
     return KERNEL_ERROR;
 }
 
+/* Seconds since *mark, and *mark moved to now. */
+static double lap(double *mark)
+{
+    double now = host_clock_seconds(), t = now - *mark;
+    *mark = now;
+    return t;
+}
+
 int measure_start(const struct point *p, void **state, struct measurement *m, char *err)
 {
     memset(m, 0, sizeof *m);
     *state = NULL;
+    double mark = host_clock_seconds();
     int status = allocate(&p->sampling, m, err);
     if (status == KERNEL_OK)
         status = p->backend->setup(&p->k, state, err);
+    m->times.setup_s = lap(&mark);
     if (status == KERNEL_OK)
         status = p->backend->verify(*state, &m->check, err);
+    m->times.check_s = lap(&mark);
     m->iterations = p->sampling.iterations;
     if (status == KERNEL_OK && m->iterations == 0)
         status = calibrate(p, *state, &m->iterations, err);
+    m->times.calibrate_s = lap(&mark);
     for (long w = 0; status == KERNEL_OK && w < p->sampling.warmup; w++) {
         double t;
         if (measure_interrupted)
@@ -173,6 +185,7 @@ int measure_start(const struct point *p, void **state, struct measurement *m, ch
         else
             status = p->backend->run(*state, m->iterations, &t, err);
     }
+    m->times.warmup_s = lap(&mark);
     if (status != KERNEL_OK) {
         if (*state)
             p->backend->teardown(*state);
@@ -182,10 +195,13 @@ int measure_start(const struct point *p, void **state, struct measurement *m, ch
     return status;
 }
 
-void measure_end(const struct point *p, void *state)
+void measure_end(const struct point *p, void *state, struct measurement *m)
 {
+    double start = host_clock_seconds();
     if (state)
         p->backend->teardown(state);
+    if (m)
+        m->times.teardown_s += host_clock_seconds() - start;
 }
 
 /* A reading that saw nothing: what a point measured alone records. */
@@ -213,7 +229,7 @@ int measure_point(const struct point *p, struct measurement *m, measure_progress
         if (status == KERNEL_OK && progress)
             progress(ctx, m);
     } while (status == KERNEL_OK && !measure_done(p, m));
-    measure_end(p, state);
+    measure_end(p, state, m);
     if (status != KERNEL_OK)
         measurement_free(m);
     return status;

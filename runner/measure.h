@@ -18,6 +18,16 @@ extern volatile sig_atomic_t measure_interrupted;
 /* The coverage asked of each median's confidence interval. */
 #define MEASURE_CI_LEVEL 0.95
 
+/* Wall seconds a point spent in each step, for the run's account of where
+ * its time went (samples: measurement.sampled_s). */
+struct measure_times {
+    double setup_s;     /* inputs drawn, copied, the reference computed */
+    double check_s;     /* one call checked against the reference */
+    double calibrate_s; /* batches grown until one lasts min_batch_time */
+    double warmup_s;
+    double teardown_s;
+};
+
 struct measurement {
     long iterations;          /* calls per sample (resolved if "auto") */
     double *per_call;         /* seconds per call of each sample, in order */
@@ -31,6 +41,7 @@ struct measurement {
     double sampled_s;         /* wall seconds spent in this point's batches */
     struct stats_summary stats; /* over the clean samples alone */
     struct kernel_check check;
+    struct measure_times times;
 };
 
 /* Disturbed rounds are left out, so a point has room for this many rounds
@@ -64,7 +75,8 @@ int measure_done(const struct point *p, const struct measurement *m);
 int measure_full(const struct point *p, const struct measurement *m);
 /* KERNEL_OK if m has a clean sample, else KERNEL_ERROR and why. */
 int measure_usable(const struct measurement *m, char *err);
-void measure_end(const struct point *p, void *state);
+/* Tears p's state down; m (NULL: none) is charged the time it took. */
+void measure_end(const struct point *p, void *state, struct measurement *m);
 
 /* Measures p alone: memory guard, measure_start, samples until the stopping
  * rule, no disturbance watched. Returns KERNEL_OK with m filled (free with

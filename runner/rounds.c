@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host.h"
+
 uint64_t rounds_random(uint64_t *state)
 {
     uint64_t z = (*state += 0x9E3779B97F4A7C15ULL);
@@ -28,7 +30,7 @@ void rounds_shuffle(size_t *order, size_t count, uint64_t *state)
 /* Fails point p with status and its reason already in p->err. */
 static void fail_point(struct rounds_point *p, int status)
 {
-    measure_end(p->point, p->state);
+    measure_end(p->point, p->state, NULL);
     p->state = NULL;
     if (p->status == KERNEL_OK)
         measurement_free(&p->m);
@@ -52,7 +54,9 @@ static int fit_together(struct rounds_point *pts, size_t count, struct kernel_me
     struct kernel_memory sum = { 0, SIZE_MAX, 0, SIZE_MAX };
     size_t fitting = 0;
     for (size_t i = 0; i < count; i++) {
+        double start = host_clock_seconds();
         pts[i].status = measure_memory(pts[i].point, &mem[i], pts[i].err);
+        pts[i].memory_s = host_clock_seconds() - start;
         if (pts[i].status == KERNEL_OK)
             pts[i].status = measure_fits(&mem[i], pts[i].err);
         if (pts[i].status != KERNEL_OK)
@@ -150,7 +154,7 @@ static int run_rounds(struct rounds_point *pts, size_t count, long *round, size_
     for (size_t i = 0; i < count; i++) {
         if (!pts[i].state)
             continue;
-        measure_end(pts[i].point, pts[i].state);
+        measure_end(pts[i].point, pts[i].state, &pts[i].m);
         pts[i].state = NULL;
         if (measure_interrupted || measure_usable(&pts[i].m, pts[i].err) != KERNEL_OK) {
             if (measure_interrupted)
@@ -176,6 +180,7 @@ int rounds_measure(struct rounds_point *pts, size_t count, uint64_t seed, struct
         pts[i].state = NULL;
         pts[i].err[0] = '\0';
         pts[i].paired = 0;
+        pts[i].memory_s = 0.0;
     }
     size_t *order = malloc((count ? count : 1) * sizeof *order);
     struct kernel_memory *mem = calloc(count ? count : 1, sizeof *mem);

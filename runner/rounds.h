@@ -19,6 +19,7 @@ struct rounds_point {
     char err[KERNEL_ERR_LEN];
     void *state;           /* live between measure_start and measure_end */
     int paired;            /* 1 if measured in the same rounds as another point */
+    double memory_s;       /* wall seconds asking what the point needs and what is free */
 };
 
 /* Measures pts[0..count) in rounds. The memory guard counts every point

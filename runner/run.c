@@ -9,6 +9,7 @@
 
 #include "csv_out.h"
 #include "devices.h"
+#include "host.h"
 #include "journal.h"
 #include "lock.h"
 #include "measure.h"
@@ -34,6 +35,13 @@ static const char *const samples_header[] = {
 #define SAMPLES_COLUMNS (int)(sizeof samples_header / sizeof *samples_header)
 #define KEY_COLUMNS 8 /* experiment .. iterations: shared by both files */
 
+/* Where an experiment's time went: the wall seconds of each step, summed
+ * over its measured points (record: the point's facts, rows and journal
+ * entry written). */
+struct run_times {
+    double memory_s, setup_s, check_s, calibrate_s, warmup_s, samples_s, teardown_s, record_s;
+};
+
 /* The open output files of one experiment, in its staging folder. */
 struct outputs {
     struct set_out *set;
@@ -44,6 +52,7 @@ struct outputs {
     int failed_facts; /* provenance facts lost to a lack of memory */
     struct journal *journal;
     long reused;      /* points taken from the journal */
+    struct run_times times;
 };
 
 /* Fills cols[0..KEY_COLUMNS) with text in bufs (16 fields of 64 bytes). */
@@ -337,6 +346,7 @@ static int record_point(const struct experiment *e, size_t i, struct rounds_poin
                         kernel_op_name(p->k.op), p->impl, kernel_dtype_name(p->k.dtype), p->k.n, rp->err);
         return exit_for(rp->status);
     }
+    double start = host_clock_seconds();
     p->backend->describe(&p->k, add_journaled_fact, out);
     /* a failed row is remembered by its file, and its commit says why */
     if (write_samples(out, e, p, &rp->m) == 0)
@@ -344,6 +354,16 @@ static int record_point(const struct experiment *e, size_t i, struct rounds_poin
     char jerr[KERNEL_ERR_LEN + 64];
     if (journal_record(out->journal, i, p, &rp->m, out->run_id, jerr, sizeof jerr) != 0)
         fprintf(stderr, "runner: %s (a resume would measure this point again)\n", jerr);
+    const struct measure_times *t = &rp->m.times;
+    struct run_times *sum = &out->times;
+    sum->memory_s += rp->memory_s;
+    sum->setup_s += t->setup_s;
+    sum->check_s += t->check_s;
+    sum->calibrate_s += t->calibrate_s;
+    sum->warmup_s += t->warmup_s;
+    sum->samples_s += rp->m.sampled_s;
+    sum->teardown_s += t->teardown_s;
+    sum->record_s += host_clock_seconds() - start;
     measurement_free(&rp->m);
     (*measured)++;
     return EXIT_OK;
@@ -425,6 +445,18 @@ static struct disturb *open_disturb(const struct experiment *e, struct outputs *
     return d;
 }
 
+/* Writes where wall seconds of a run went, step by step, into buf. */
+static void time_account(const struct run_times *t, double wall, char *buf, size_t len)
+{
+    double steps = t->memory_s + t->setup_s + t->check_s + t->calibrate_s + t->warmup_s +
+                   t->samples_s + t->teardown_s + t->record_s;
+    snprintf(buf, len,
+             "%.1f s: memory %.1f, setup %.1f, check %.1f, calibration %.1f, warm-up %.1f, "
+             "samples %.1f, teardown %.1f, records %.1f, the rest %.1f",
+             wall, t->memory_s, t->setup_s, t->check_s, t->calibrate_s, t->warmup_s, t->samples_s,
+             t->teardown_s, t->record_s, wall > steps ? wall - steps : 0.0);
+}
+
 /* Every point of e, group by group (all points at one N). */
 static int run_points(const struct experiment *e, struct outputs *out, struct progress *pr,
                       struct disturb *d, long *measured)
@@ -482,6 +514,7 @@ int run_experiment(const struct experiment *e, const struct run_options *o)
         return EXIT_USAGE;
     }
     progress_init(&pr, o->quiet);
+    double started = host_clock_seconds();
     long measured = 0;
     int code = run_points(e, &out, &pr, d, &measured);
     disturb_close(d);
@@ -496,6 +529,10 @@ int run_experiment(const struct experiment *e, const struct run_options *o)
     }
     if (o->resume && provenance_setf(out.prov, "points_reused", "%ld", out.reused) != 0)
         out.failed_facts++;
+    char account[512];
+    time_account(&out.times, host_clock_seconds() - started, account, sizeof account);
+    if (provenance_set(out.prov, "time_account", account) != 0)
+        out.failed_facts++;
     int committed = close_outputs(&out, measured > 0 || o->shard, err, sizeof err) == 0;
     journal_close(out.journal, committed && measured == (long)e->count);
     if (!committed) {
@@ -508,8 +545,8 @@ int run_experiment(const struct experiment *e, const struct run_options *o)
         return EXIT_INTERRUPTED;
     }
     if (!o->quiet && (measured > 0 || o->shard))
-        fprintf(stderr, "%s: %ld of %zu points written to %s/%s/%s%s\n", e->name, measured,
-                e->count, o->out_dir, e->name, shard, shard[0] ? "/" : "");
+        fprintf(stderr, "%s: %ld of %zu points written to %s/%s/%s%s\n  %s\n", e->name, measured,
+                e->count, o->out_dir, e->name, shard, shard[0] ? "/" : "", account);
     if (measured == 0 && e->count > 0 && !o->shard)
         fprintf(stderr, "%s: no point was measured; nothing written\n", e->name);
     return code;
