@@ -35,6 +35,10 @@ class ArrayPeer:
         self.synchronize()
         return IMPLS[op][impl](self.xp, a, axis)
 
+    def copy_out(self, result, out):
+        """Writes result into out, a NumPy array of its shape and dtype."""
+        np.copyto(out, self.to_numpy(result), casting="no")
+
     def to_device(self, array):
         return self.xp.asarray(array)
 

@@ -72,6 +72,12 @@ class TorchPeer:
     def to_numpy(self, result):
         return result.detach().to("cpu").numpy()
 
+    def copy_out(self, result, out):
+        """Writes result into out (from the device straight into it)."""
+        if str(result.dtype) != f"torch.{out.dtype.name}":
+            raise TypeError(f"the output is {result.dtype}, expected {out.dtype}")
+        self.torch.from_numpy(out).copy_(result.detach())
+
     def time(self, call, iterations):
         torch = self.torch
         if self.device == "cpu":

@@ -88,11 +88,14 @@ class Worker:
         threads = integer(f, "threads", 0, 1 << 16)
         arrays = {}
         for name in INPUTS[op]:
-            a = np.load(self.path(handle, name), allow_pickle=False)
+            # The runner's own memory, mapped (copy on write: never written
+            # back). A GPU peer copies it to the device from the mapping; on
+            # the CPU the worker keeps a copy of its own, as a user's array.
+            a = np.load(self.path(handle, name), mmap_mode="c", allow_pickle=False)
             want = (n, n) if name == "a" else (n,)
             if a.shape != want or a.dtype != DTYPES[dtype]:
                 raise Refused("failed", f"input {name}: shape {a.shape} {a.dtype}, expected {want} {dtype}")
-            arrays[name] = a
+            arrays[name] = np.array(a) if self.device == "cpu" else a
         self.points[handle] = self.peer.prepare(op, impl, axis, threads, arrays)
         return ""
 
@@ -104,8 +107,15 @@ class Worker:
 
     def call(self, f, say):
         handle, call = self.point(f)
-        out = np.ascontiguousarray(self.peer.to_numpy(call()))
-        np.save(self.path(handle, "out"), out, allow_pickle=False)
+        result = call()
+        # The runner made the output's file, of the point's dtype and
+        # element count: the output is written into it, in place.
+        out = np.load(self.path(handle, "out"), mmap_mode="r+", allow_pickle=False)
+        shape = tuple(int(d) for d in getattr(result, "shape", ()))
+        if int(np.prod(shape)) != out.size:
+            raise Refused("failed", f"the output has shape {shape}, expected {out.size} elements")
+        self.peer.copy_out(result, out.reshape(shape))  # shared: the runner sees it, no flush
+        del out
         return ""
 
     def time(self, f, say):

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -101,6 +102,40 @@ int npy_write(const char *path, enum kernel_dtype dtype, const void *data, size_
         return snprintf(err, errlen, "cannot write %s: %s", path, strerror(e)), -1;
     }
     return 0;
+}
+
+int npy_map_create(const char *path, enum kernel_dtype dtype, size_t rows, size_t cols,
+                   struct npy_map *m, char *err, size_t errlen)
+{
+    char header[512];
+    size_t hlen = npy_header(header, sizeof header, dtype, rows, cols);
+    size_t bytes = rows * (cols ? cols : 1) * kernel_dtype_size(dtype);
+    memset(m, 0, sizeof *m);
+    int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return snprintf(err, errlen, "cannot create %s: %s", path, strerror(errno)), -1;
+    int e = hlen ? 0 : EINVAL;
+    if (!e && (write_all(fd, header, hlen) != 0 || ftruncate(fd, (off_t)(hlen + bytes)) != 0))
+        e = errno;
+    void *base = e ? MAP_FAILED : mmap(NULL, hlen + bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (!e && base == MAP_FAILED)
+        e = errno;
+    close(fd); /* the mapping holds the file */
+    if (e) {
+        unlink(path);
+        return snprintf(err, errlen, "cannot create %s: %s", path, strerror(e)), -1;
+    }
+    m->base = base;
+    m->length = hlen + bytes;
+    m->data = (char *)base + hlen;
+    return 0;
+}
+
+void npy_map_release(struct npy_map *m)
+{
+    if (m->base)
+        munmap(m->base, m->length);
+    memset(m, 0, sizeof *m);
 }
 
 /* What the header dict says. */

@@ -16,6 +16,23 @@
 int npy_write(const char *path, enum kernel_dtype dtype, const void *data, size_t rows,
               size_t cols, char *err, size_t errlen);
 
+/* A .npy file created new and mapped shared, so that the runner and a
+ * worker see the same memory: data is its count elements. */
+struct npy_map {
+    void *base;   /* the mapping of the whole file (NULL: none) */
+    size_t length;
+    void *data;   /* base + the header's length */
+};
+
+/* Creates path new (O_EXCL, never through a symlink) as an array of dtype
+ * and shape (rows,) or (rows, cols) as npy_write does, with its elements
+ * uninitialised, and maps it shared into *m. Returns 0, or -1 with why in
+ * err (the file then removed). */
+int npy_map_create(const char *path, enum kernel_dtype dtype, size_t rows, size_t cols,
+                   struct npy_map *m, char *err, size_t errlen);
+/* Unmaps m (nothing if it holds no mapping). */
+void npy_map_release(struct npy_map *m);
+
 /* Reads a float array of dtype and exactly count elements (any shape whose
  * product is count) from path into out. A file of another dtype, byte
  * order, order, element count or length is refused with why in err.

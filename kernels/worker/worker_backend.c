@@ -53,7 +53,8 @@ struct worker_state {
     struct worker_live *w;
     struct kernel_point p;
     long handle;
-    void *a, *x, *y, *out;
+    struct npy_map in[3];  /* a, x, y: the inputs' files, mapped */
+    void *a, *x, *y, *out; /* a, x, y: in[].data */
     double *ref;
     double per_call; /* seconds, the last measured; sets the limit of the next batch */
 };
@@ -350,9 +351,11 @@ static int worker_memory(struct worker_live *w, const struct kernel_point *p, st
     double q = kernel_forms_product(p, impl->traffic)
                    ? kernel_buffer_elements(p, BUFFER_PRODUCT) * (double)kernel_dtype_size(p->dtype)
                    : 0.0;
-    /* The runner's inputs, their .npy copies (in memory where TMPDIR is a
-     * tmpfs) and the worker's; the output twice and the reference. */
-    double inputs = a + x + y, host = 3.0 * inputs + 2.0 * out + ref, device = 0.0;
+    /* The inputs' files, mapped by the runner and the worker alike, and
+     * on the CPU the worker's copy of them; the output's file and the
+     * runner's copy; the reference. */
+    double inputs = a + x + y, device = 0.0;
+    double host = (w->backend->gpu ? 1.0 : 2.0) * inputs + 2.0 * out + ref;
     memset(m, 0, sizeof *m);
     if (w->backend->gpu) {
         char reply[WORKER_LINE_MAX], v[32];
@@ -375,9 +378,8 @@ static int worker_memory(struct worker_live *w, const struct kernel_point *p, st
 
 static void state_free(struct worker_state *s)
 {
-    free(s->a);
-    free(s->x);
-    free(s->y);
+    for (int i = 0; i < 3; i++)
+        npy_map_release(&s->in[i]);
     free(s->out);
     free(s->ref);
     free(s);
@@ -390,21 +392,6 @@ static const char *handle_path(const struct worker_state *s, const char *name, c
     return buf;
 }
 
-/* Writes the point's inputs as .npy files; 0 or -1 with why. */
-static int write_inputs(struct worker_state *s, char *err)
-{
-    size_t n = (size_t)s->p.n;
-    char path[PATH_MAX + 64];
-    const struct { const char *name; void *data; size_t rows, cols; } in[] = {
-        { "a", s->a, n, n }, { "x", s->x, n, 0 }, { "y", s->y, n, 0 },
-    };
-    for (int i = 0; i < 3; i++)
-        if (in[i].data && npy_write(handle_path(s, in[i].name, path, sizeof path), s->p.dtype,
-                                    in[i].data, in[i].rows, in[i].cols, err, KERNEL_ERR_LEN) != 0)
-            return -1;
-    return 0;
-}
-
 static void remove_inputs(const struct worker_state *s)
 {
     char path[PATH_MAX + 64];
@@ -413,30 +400,44 @@ static void remove_inputs(const struct worker_state *s)
         unlink(handle_path(s, names[i], path, sizeof path));
 }
 
-/* Allocates the runner's side of a point and draws its inputs. */
-static struct worker_state *state_new(struct worker_live *w, const struct kernel_point *p)
+/* The runner's side of a point: its inputs drawn straight into .npy files
+ * mapped shared (the worker maps them too, so nothing is written or read
+ * twice), which stay the runner's inputs for the reference once the files
+ * are removed; the output and the reference. NULL with why in err. */
+static struct worker_state *state_new(struct worker_live *w, const struct kernel_point *p, int *status,
+                                      char *err)
 {
     double a, x, y, out, ref;
     point_bytes(p, &a, &x, &y, &out, &ref);
     struct worker_state *s = calloc(1, sizeof *s);
     if (!s)
-        return NULL;
+        return *status = KERNEL_NO_MEMORY, say(err, "out of host memory for n = %ld", p->n), NULL;
     *s = (struct worker_state){ .w = w, .p = *p, .handle = ++w->next_handle };
-    s->a = a > 0 ? malloc((size_t)a) : NULL;
-    s->x = x > 0 ? malloc((size_t)x) : NULL;
-    s->y = y > 0 ? malloc((size_t)y) : NULL;
     s->out = malloc((size_t)out);
     s->ref = ref > 0 ? malloc((size_t)ref) : NULL;
-    if ((a > 0 && !s->a) || (x > 0 && !s->x) || (y > 0 && !s->y) || !s->out || (ref > 0 && !s->ref)) {
+    if (!s->out || (ref > 0 && !s->ref)) {
         state_free(s);
-        return NULL;
+        return *status = KERNEL_NO_MEMORY, say(err, "out of host memory for n = %ld", p->n), NULL;
     }
-    if (s->a)
-        random_fill(s->a, p->dtype, (size_t)kernel_buffer_elements(p, BUFFER_A), p->seed, STREAM_MATRIX);
-    if (s->x)
-        random_fill(s->x, p->dtype, (size_t)kernel_buffer_elements(p, BUFFER_X), p->seed, STREAM_X);
-    if (s->y)
-        random_fill(s->y, p->dtype, (size_t)kernel_buffer_elements(p, BUFFER_Y), p->seed, STREAM_Y);
+    size_t n = (size_t)p->n;
+    const struct { const char *name; enum kernel_buffer buffer; enum random_stream stream; size_t cols; } in[] = {
+        { "a", BUFFER_A, STREAM_MATRIX, n }, { "x", BUFFER_X, STREAM_X, 0 }, { "y", BUFFER_Y, STREAM_Y, 0 },
+    };
+    void **data[3] = { &s->a, &s->x, &s->y };
+    for (int i = 0; i < 3; i++) {
+        char path[PATH_MAX + 64];
+        size_t count = (size_t)kernel_buffer_elements(p, in[i].buffer);
+        if (count == 0)
+            continue;
+        if (npy_map_create(handle_path(s, in[i].name, path, sizeof path), p->dtype, n, in[i].cols,
+                           &s->in[i], err, KERNEL_ERR_LEN) != 0) {
+            remove_inputs(s);
+            state_free(s);
+            return *status = KERNEL_ERROR, NULL;
+        }
+        *data[i] = s->in[i].data;
+        random_fill(*data[i], p->dtype, count, p->seed, in[i].stream);
+    }
     return s;
 }
 
@@ -449,17 +450,15 @@ static int worker_setup(struct worker_live *w, const struct kernel_point *p, voi
     char reason[KERNEL_ERR_LEN];
     if (!worker_available(w, reason))
         return say(err, "%s", reason), KERNEL_UNAVAILABLE;
-    struct worker_state *s = state_new(w, p);
+    struct worker_state *s = state_new(w, p, &status, err);
     if (!s)
-        return say(err, "out of host memory for n = %ld", p->n), KERNEL_NO_MEMORY;
+        return status;
     s->p.impl = kernel_impl_lookup(w->backend, p, err)->name;
     char line[256], reply[WORKER_LINE_MAX];
     snprintf(line, sizeof line, "setup h=%ld op=%s impl=%s dtype=%s axis=%d n=%ld threads=%d",
              s->handle, kernel_op_name(p->op), s->p.impl, kernel_dtype_name(p->dtype), p->axis,
              p->n, p->threads);
-    status = write_inputs(s, err) == 0 ? KERNEL_OK : KERNEL_ERROR;
-    if (status == KERNEL_OK)
-        status = request(w, line, worker_timeout(), reply, sizeof reply, err);
+    status = request(w, line, worker_timeout(), reply, sizeof reply, err);
     remove_inputs(s);
     if (status != KERNEL_OK) {
         state_free(s);
@@ -475,11 +474,22 @@ static int worker_verify(void *state, struct kernel_check *check, char *err)
     size_t count = (size_t)kernel_buffer_elements(&s->p, BUFFER_OUT);
     char line[64], reply[WORKER_LINE_MAX], path[PATH_MAX + 64];
     snprintf(line, sizeof line, "call h=%ld", s->handle);
+    /* The worker writes its output into this file, poisoned so that an
+     * element it leaves unwritten shows; it is read back strictly. */
+    struct npy_map out;
+    size_t n = (size_t)s->p.n, rows = count == n * n ? n : count, cols = count == n * n && n > 1 ? n : 0;
+    if (npy_map_create(handle_path(s, "out", path, sizeof path), s->p.dtype, rows, cols, &out, err,
+                       KERNEL_ERR_LEN) != 0)
+        return KERNEL_ERROR;
+    reference_poison(out.data, s->p.dtype, count);
+    npy_map_release(&out);
     reference_poison(s->out, s->p.dtype, count);
     int status = request(s->w, line, worker_timeout(), reply, sizeof reply, err);
     s->per_call = s->w->last_request_s;
-    if (status != KERNEL_OK)
+    if (status != KERNEL_OK) {
+        unlink(path);
         return status;
+    }
     char why[KERNEL_ERR_LEN];
     int bad = npy_read(handle_path(s, "out", path, sizeof path), s->p.dtype, s->out, count, why, sizeof why);
     unlink(path);
