@@ -4,6 +4,7 @@
 
 #include <float.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -87,14 +88,28 @@ double reference_tolerance(enum kernel_dtype dtype, long n)
     return eps * (grow > 32.0 ? grow : 32.0);
 }
 
+struct poison_job {
+    void *out;
+    enum kernel_dtype dtype;
+};
+
+static void poison_range(void *ctx, long begin, long end)
+{
+    const struct poison_job *j = ctx;
+    for (long i = begin; i < end; i++) {
+        if (j->dtype == DTYPE_F64)
+            ((double *)j->out)[i] = NAN;
+        else
+            ((float *)j->out)[i] = NAN;
+    }
+}
+
+/* Over threads: an output of n^2 elements is gigabytes, and the first
+ * touch of its pages is most of the cost. */
 void reference_poison(void *out, enum kernel_dtype dtype, size_t count)
 {
-    for (size_t i = 0; i < count; i++) {
-        if (dtype == DTYPE_F64)
-            ((double *)out)[i] = NAN;
-        else
-            ((float *)out)[i] = NAN;
-    }
+    struct poison_job j = { out, dtype };
+    parallel_for((long)count, 1L << 16, 0, poison_range, &j);
 }
 
 int reference_compare(enum kernel_dtype dtype, long n, size_t count, const void *out,
@@ -137,14 +152,30 @@ int reference_compare(enum kernel_dtype dtype, long n, size_t count, const void 
     return KERNEL_OK;
 }
 
+struct same_job {
+    const char *a, *b;
+    size_t size;
+    atomic_int differ; /* set by any thread that finds a difference */
+};
+
+static void same_range(void *ctx, long begin, long end)
+{
+    struct same_job *j = ctx;
+    size_t from = (size_t)begin * j->size, bytes = (size_t)(end - begin) * j->size;
+    if (!atomic_load_explicit(&j->differ, memory_order_relaxed) && memcmp(j->a + from, j->b + from, bytes) != 0)
+        atomic_store_explicit(&j->differ, 1, memory_order_relaxed);
+}
+
 int reference_compare_copy(enum kernel_dtype dtype, size_t count, const void *dst, const void *src,
                            struct kernel_check *check, char *err)
 {
-    size_t bytes = count * kernel_dtype_size(dtype);
     check->tolerance = 0.0;
     check->unwritten = 0;
     check->rel_err = 0.0;
-    if (memcmp(dst, src, bytes) == 0)
+    struct same_job j = { dst, src, kernel_dtype_size(dtype), 0 };
+    atomic_init(&j.differ, 0);
+    parallel_for((long)count, 1L << 18, 0, same_range, &j);
+    if (!atomic_load(&j.differ))
         return KERNEL_OK;
     size_t first = 0, wrong = 0;
     for (size_t i = 0; i < count; i++)
