@@ -175,10 +175,14 @@ int measure_start(const struct point *p, void **state, struct measurement *m, ch
         status = p->backend->verify(*state, &m->check, err);
     m->times.check_s = lap(&mark);
     m->iterations = p->sampling.iterations;
-    if (status == KERNEL_OK && m->iterations == 0)
+    long warmup = p->sampling.warmup;
+    if (status == KERNEL_OK && m->iterations == 0) {
         status = calibrate(p, *state, &m->iterations, err);
+        /* its last batch ran the sample's calls, untimed: the first warm-up */
+        warmup = warmup > 0 ? warmup - 1 : 0;
+    }
     m->times.calibrate_s = lap(&mark);
-    for (long w = 0; status == KERNEL_OK && w < p->sampling.warmup; w++) {
+    for (long w = 0; status == KERNEL_OK && w < warmup; w++) {
         double t;
         if (measure_interrupted)
             status = (snprintf(err, KERNEL_ERR_LEN, "interrupted"), KERNEL_INTERRUPTED);
