@@ -42,6 +42,13 @@ class CupyPeer(ArrayPeer):
             raise TypeError(f"the output is {result.dtype}, expected {out.dtype}")
         result.get(out=out)  # from the device straight into out
 
+    def to_device(self, array):
+        # ndarray.set copies from pageable memory: cupy.asarray would stage
+        # the whole input in pinned memory, which its pool then keeps.
+        d = self.xp.empty(array.shape, array.dtype)
+        d.set(np.ascontiguousarray(array))
+        return d
+
     def synchronize(self):
         self.xp.cuda.Device().synchronize()
 
@@ -62,3 +69,4 @@ class CupyPeer(ArrayPeer):
 
     def release(self):
         self.xp.get_default_memory_pool().free_all_blocks()
+        self.xp.get_default_pinned_memory_pool().free_all_blocks()

@@ -109,13 +109,19 @@ class Worker:
         handle, call = self.point(f)
         result = call()
         # The runner made the output's file, of the point's dtype and
-        # element count: the output is written into it, in place.
-        out = np.load(self.path(handle, "out"), mmap_mode="r+", allow_pickle=False)
+        # element count: the output is written into it, in place (shared:
+        # the runner sees it, no flush needed).
+        path = self.path(handle, "out")
+        out = np.load(path, mmap_mode="r+", allow_pickle=False)
         shape = tuple(int(d) for d in getattr(result, "shape", ()))
-        if int(np.prod(shape)) != out.size:
-            raise Refused("failed", f"the output has shape {shape}, expected {out.size} elements")
-        self.peer.copy_out(result, out.reshape(shape))  # shared: the runner sees it, no flush
-        del out
+        try:
+            if int(np.prod(shape)) != out.size:
+                raise TypeError("another element count")
+            self.peer.copy_out(result, out.reshape(shape))
+        except TypeError:  # not the point's output: the runner's strict reader names what it is
+            del out
+            os.unlink(path)
+            np.save(path, np.ascontiguousarray(self.peer.to_numpy(result)), allow_pickle=False)
         return ""
 
     def time(self, f, say):

@@ -21,8 +21,8 @@ extern volatile sig_atomic_t measure_interrupted;
 /* Wall seconds a point spent in each step, for the run's account of where
  * its time went (samples: measurement.sampled_s). */
 struct measure_times {
-    double setup_s;     /* inputs drawn, copied, the reference computed */
-    double check_s;     /* one call checked against the reference */
+    double setup_s;     /* inputs drawn and copied to where the backend runs */
+    double check_s;     /* the float64 reference computed, one call checked against it */
     double calibrate_s; /* batches grown until one lasts min_batch_time */
     double warmup_s;
     double teardown_s;

@@ -61,6 +61,8 @@ wrong|1|numpy matvec/article f32 n=5: WRONG RESULT: 5 of 5 output elements are o
 short|1|numpy matvec/article f32 n=9: WRONG RESULT: worker numpy's output: 
 nan|1|numpy outer_sum/article f32 axis=0 n=5: WRONG RESULT: 1 of 5 output elements were not written (NaN)
 dtype|1|dtype '<f8', expected '<f4' (f32)
+dtype-result|1|dtype '<f8', expected '<f4' (f32)
+truncate-input|4|numpy matvec/article f32 n=5: FAILED: worker numpy changed an input it was to read: 
 hang|4|numpy matvec/article f32 n=5: FAILED: worker numpy, 'time': no reply within 2 s; it was killed by signal 9
 bad-seconds|4|FAILED: worker numpy: 'time' reply 'seconds=-1' is not seconds=<a time above 0 and within the request's
 zero|4|FAILED: worker numpy: 'time' reply 'seconds=0' is not seconds=<a time above 0

@@ -114,9 +114,10 @@ if [ ! -x build/runner ]; then
     exit 2
 fi
 find_cublas
-# The framework workers take their inputs through files: in memory where
-# /dev/shm has room for the largest (two 3.2 GB matrices), else on disk.
-if [ -z "${TMPDIR:-}" ] && [ "$(df -Pk /dev/shm 2>/dev/null | awk 'NR == 2 { print $4 }')" -gt 8000000 ] 2>/dev/null; then
+# The framework workers take their inputs through files, alive while the
+# points of one N are measured: in memory where /dev/shm has room for
+# frameworks-gpu's at N = 20000 (about 38 GB), else on disk.
+if [ -z "${TMPDIR:-}" ] && [ "$(df -Pk /dev/shm 2>/dev/null | awk 'NR == 2 { print $4 }')" -gt 40000000 ] 2>/dev/null; then
     export TMPDIR=/dev/shm
 fi
 note "framework workers' files in ${TMPDIR:-/tmp}; python3: $(command -v python3)"

@@ -1,4 +1,4 @@
-/* npy.c: the .npy files of the worker protocol: written new and synced,
+/* npy.c: the .npy files of the worker protocol: made new and mapped, or
  * read strictly (the header is a Python dict literal; only the three keys
  * NumPy writes, with the values a float vector or matrix can have). */
 #define _POSIX_C_SOURCE 200809L
@@ -81,29 +81,6 @@ static size_t npy_header(char *buf, size_t len, enum kernel_dtype dtype, size_t 
     return total;
 }
 
-int npy_write(const char *path, enum kernel_dtype dtype, const void *data, size_t rows,
-              size_t cols, char *err, size_t errlen)
-{
-    char header[512];
-    size_t hlen = npy_header(header, sizeof header, dtype, rows, cols);
-    size_t bytes = rows * (cols ? cols : 1) * kernel_dtype_size(dtype);
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return snprintf(err, errlen, "cannot create %s: %s", path, strerror(errno)), -1;
-    if (hlen == 0 || write_all(fd, header, hlen) != 0 || write_all(fd, data, bytes) != 0) {
-        int e = hlen ? errno : EINVAL;
-        close(fd);
-        unlink(path);
-        return snprintf(err, errlen, "cannot write %s: %s", path, strerror(e)), -1;
-    }
-    if (close(fd) != 0) {
-        int e = errno;
-        unlink(path);
-        return snprintf(err, errlen, "cannot write %s: %s", path, strerror(e)), -1;
-    }
-    return 0;
-}
-
 int npy_map_create(const char *path, enum kernel_dtype dtype, size_t rows, size_t cols,
                    struct npy_map *m, char *err, size_t errlen)
 {
@@ -111,31 +88,52 @@ int npy_map_create(const char *path, enum kernel_dtype dtype, size_t rows, size_
     size_t hlen = npy_header(header, sizeof header, dtype, rows, cols);
     size_t bytes = rows * (cols ? cols : 1) * kernel_dtype_size(dtype);
     memset(m, 0, sizeof *m);
+    m->fd = -1;
     int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0)
-        return snprintf(err, errlen, "cannot create %s: %s", path, strerror(errno)), -1;
+        return snprintf(err, errlen, "cannot create %s: %s", path, strerror(errno)), errno;
     int e = hlen ? 0 : EINVAL;
-    if (!e && (write_all(fd, header, hlen) != 0 || ftruncate(fd, (off_t)(hlen + bytes)) != 0))
+    if (!e && write_all(fd, header, hlen) != 0)
         e = errno;
+    /* Room taken now, so that a full file system is this error and not a
+     * SIGBUS when the mapping is first written. */
+    if (!e)
+        e = posix_fallocate(fd, 0, (off_t)(hlen + bytes));
     void *base = e ? MAP_FAILED : mmap(NULL, hlen + bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (!e && base == MAP_FAILED)
         e = errno;
-    close(fd); /* the mapping holds the file */
     if (e) {
+        close(fd);
         unlink(path);
-        return snprintf(err, errlen, "cannot create %s: %s", path, strerror(e)), -1;
+        return snprintf(err, errlen, "cannot create %s (%zu bytes): %s", path, hlen + bytes,
+                        strerror(e)), e;
     }
+    m->fd = fd;
     m->base = base;
     m->length = hlen + bytes;
     m->data = (char *)base + hlen;
     return 0;
 }
 
+int npy_map_intact(const struct npy_map *m, const char *path, char *err, size_t errlen)
+{
+    struct stat st;
+    if (fstat(m->fd, &st) != 0)
+        return snprintf(err, errlen, "%s: %s", path, strerror(errno)), -1;
+    if ((size_t)st.st_size != m->length)
+        return snprintf(err, errlen, "%s is %lld bytes, no longer the %zu the runner made", path,
+                        (long long)st.st_size, m->length), -1;
+    return 0;
+}
+
 void npy_map_release(struct npy_map *m)
 {
-    if (m->base)
+    if (m->base) { /* the fd is open exactly while the mapping is held */
         munmap(m->base, m->length);
+        close(m->fd);
+    }
     memset(m, 0, sizeof *m);
+    m->fd = -1;
 }
 
 /* What the header dict says. */

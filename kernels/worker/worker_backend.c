@@ -429,11 +429,12 @@ static struct worker_state *state_new(struct worker_live *w, const struct kernel
         size_t count = (size_t)kernel_buffer_elements(p, in[i].buffer);
         if (count == 0)
             continue;
-        if (npy_map_create(handle_path(s, in[i].name, path, sizeof path), p->dtype, n, in[i].cols,
-                           &s->in[i], err, KERNEL_ERR_LEN) != 0) {
+        int e = npy_map_create(handle_path(s, in[i].name, path, sizeof path), p->dtype, n,
+                               in[i].cols, &s->in[i], err, KERNEL_ERR_LEN);
+        if (e) {
             remove_inputs(s);
             state_free(s);
-            return *status = KERNEL_ERROR, NULL;
+            return *status = e == ENOSPC || e == ENOMEM ? KERNEL_NO_MEMORY : KERNEL_ERROR, NULL;
         }
         *data[i] = s->in[i].data;
         random_fill(*data[i], p->dtype, count, p->seed, in[i].stream);
@@ -460,6 +461,16 @@ static int worker_setup(struct worker_live *w, const struct kernel_point *p, voi
              p->n, p->threads);
     status = request(w, line, worker_timeout(), reply, sizeof reply, err);
     remove_inputs(s);
+    /* the worker had the files' paths until now: a truncated one would be
+     * a SIGBUS when the reference reads it */
+    static const char *const names[] = { "a", "x", "y" };
+    for (int i = 0; i < 3 && status == KERNEL_OK; i++) {
+        char path[PATH_MAX + 64], why[KERNEL_ERR_LEN];
+        if (s->in[i].base && npy_map_intact(&s->in[i], handle_path(s, names[i], path, sizeof path),
+                                            why, sizeof why) != 0)
+            status = (say(err, "worker %s changed an input it was to read: %s", w->backend->name,
+                          why), KERNEL_ERROR);
+    }
     if (status != KERNEL_OK) {
         state_free(s);
         return status;
@@ -478,12 +489,12 @@ static int worker_verify(void *state, struct kernel_check *check, char *err)
      * element it leaves unwritten shows; it is read back strictly. */
     struct npy_map out;
     size_t n = (size_t)s->p.n, rows = count == n * n ? n : count, cols = count == n * n && n > 1 ? n : 0;
-    if (npy_map_create(handle_path(s, "out", path, sizeof path), s->p.dtype, rows, cols, &out, err,
-                       KERNEL_ERR_LEN) != 0)
-        return KERNEL_ERROR;
+    int e = npy_map_create(handle_path(s, "out", path, sizeof path), s->p.dtype, rows, cols, &out,
+                           err, KERNEL_ERR_LEN);
+    if (e)
+        return e == ENOSPC || e == ENOMEM ? KERNEL_NO_MEMORY : KERNEL_ERROR;
     reference_poison(out.data, s->p.dtype, count);
     npy_map_release(&out);
-    reference_poison(s->out, s->p.dtype, count);
     int status = request(s->w, line, worker_timeout(), reply, sizeof reply, err);
     s->per_call = s->w->last_request_s;
     if (status != KERNEL_OK) {

@@ -44,6 +44,10 @@ def faulty_setup(self, f, say):
         os.write(1, b"and a native library's\n")
     if fault == "refuse-setup":
         raise real.Refused("failed", "planted refusal")
+    if fault == "truncate-input":  # the runner's input, cut short through its path
+        reply = setup(self, f, say)
+        os.truncate(self.path(int(f["h"]), "a" if f["op"] == "matvec" else "x"), 64)
+        return reply
     return setup(self, f, say)
 
 
@@ -57,6 +61,10 @@ def faulty_call(self, f, say):
         return ""
     if fault == "extra":
         say("ok")
+    if fault == "dtype-result":  # the framework's result in another dtype, handed over by the real call
+        handle, fn = self.point(f)
+        self.points[handle] = lambda: fn().astype(np.float64)
+        return call(self, f, say)
     if fault in ("wrong", "short", "nan", "dtype"):
         handle, fn = self.point(f)
         out = np.ascontiguousarray(self.peer.to_numpy(fn()))
