@@ -360,26 +360,57 @@ static size_t group_at(const struct experiment *e, size_t first, const char *tak
     return count;
 }
 
+/* Called with each group of e's points, index[0..count); returns 0 to go
+ * on, else the walk stops. */
+typedef int group_fn(const struct experiment *e, const size_t *index, size_t count, void *ctx);
+
+/* Calls fn with each group of e (all points at one N) in the order of
+ * their first points, each point in one group. Returns -1 if out of
+ * memory (no group visited), else 0, also when fn stopped the walk. */
+static int each_group(const struct experiment *e, group_fn *fn, void *ctx)
+{
+    size_t n = e->count ? e->count : 1;
+    char *taken = calloc(n, 1);
+    size_t *index = malloc(n * sizeof *index);
+    int room = taken && index, stop = 0;
+    for (size_t i = 0; room && !stop && i < e->count; i++) {
+        if (taken[i])
+            continue;
+        size_t count = group_at(e, i, taken, index);
+        for (size_t k = 0; k < count; k++)
+            taken[index[k]] = 1;
+        stop = fn(e, index, count, ctx);
+    }
+    free(taken);
+    free(index);
+    return room ? 0 : -1;
+}
+
+/* What reusable_points counts: the journal, and the points so far. */
+struct reusable {
+    const struct journal *journal;
+    size_t points;
+};
+
+/* group_fn: adds the group's points if every one is in the journal. */
+static int count_reusable(const struct experiment *e, const size_t *index, size_t count, void *ctx)
+{
+    struct reusable *r = ctx;
+    size_t have = 0;
+    (void)e;
+    for (size_t k = 0; k < count; k++)
+        have += (size_t)journal_has(r->journal, index[k]);
+    r->points += have == count ? count : 0;
+    return 0;
+}
+
 /* The points of e in the journal whose whole group (all points at their
  * n) is there too: those a resume reuses. */
 static size_t reusable_points(const struct experiment *e, const struct journal *j)
 {
-    size_t reusable = 0;
-    char *taken = calloc(e->count ? e->count : 1, 1);
-    size_t *index = malloc((e->count ? e->count : 1) * sizeof *index);
-    for (size_t i = 0; taken && index && i < e->count; i++) {
-        if (taken[i])
-            continue;
-        size_t count = group_at(e, i, taken, index), have = 0;
-        for (size_t k = 0; k < count; k++) {
-            taken[index[k]] = 1;
-            have += (size_t)journal_has(j, index[k]);
-        }
-        reusable += have == count ? count : 0;
-    }
-    free(taken);
-    free(index);
-    return reusable;
+    struct reusable r = { j, 0 };
+    each_group(e, count_reusable, &r);
+    return r.points;
 }
 
 /* Measures and records the group of e's points index[0..count) (pts is room
@@ -425,31 +456,38 @@ static struct disturb *open_disturb(const struct experiment *e, struct outputs *
     return d;
 }
 
+/* What run_points hands each group: where it is recorded, and the exit
+ * code so far. */
+struct run_walk {
+    struct outputs *out;
+    struct progress *pr;
+    struct disturb *d;
+    long *measured;
+    struct rounds_point *pts; /* room for a group */
+    int code;
+};
+
+/* group_fn: measures and records a group; stops the walk once interrupted. */
+static int run_walk_group(const struct experiment *e, const size_t *index, size_t count, void *ctx)
+{
+    struct run_walk *w = ctx;
+    w->code = run_exit_worse(w->code, run_group(e, index, count, w->pts, w->d, w->out, w->pr,
+                                                w->measured));
+    return w->code == EXIT_INTERRUPTED;
+}
+
 /* Every point of e, group by group (all points at one N). */
 static int run_points(const struct experiment *e, struct outputs *out, struct progress *pr,
                       struct disturb *d, long *measured)
 {
-    size_t n = e->count ? e->count : 1;
-    char *taken = calloc(n, 1);
-    size_t *index = malloc(n * sizeof *index);
-    struct rounds_point *pts = calloc(n, sizeof *pts);
-    int code = EXIT_OK, room = taken && index && pts;
-    if (!room) {
+    struct run_walk w = { out, pr, d, measured, calloc(e->count ? e->count : 1, sizeof *w.pts),
+                          EXIT_OK };
+    if (!w.pts || each_group(e, run_walk_group, &w) != 0) {
         fprintf(stderr, "runner: %s: out of memory\n", e->name);
-        code = EXIT_POINT;
+        w.code = EXIT_POINT;
     }
-    for (size_t i = 0; room && code != EXIT_INTERRUPTED && i < e->count; i++) {
-        if (taken[i])
-            continue;
-        size_t count = group_at(e, i, taken, index);
-        for (size_t j = 0; j < count; j++)
-            taken[index[j]] = 1;
-        code = run_exit_worse(code, run_group(e, index, count, pts, d, out, pr, measured));
-    }
-    free(taken);
-    free(index);
-    free(pts);
-    return code;
+    free(w.pts);
+    return w.code;
 }
 
 int run_experiment(const struct experiment *e, const struct run_options *o)
