@@ -153,15 +153,30 @@ static void add_journaled_fact(void *ctx, const char *key, const char *value)
     journal_fact(out->journal, key, value);
 }
 
+/* 1 if rounds a[0..na) and b[0..nb), each increasing, have one in common. */
+static int rounds_meet(const long *a, long na, const long *b, long nb)
+{
+    long i = 0, k = 0;
+    while (i < na && k < nb) {
+        if (a[i] == b[k])
+            return 1;
+        if (a[i] < b[k])
+            i++;
+        else
+            k++;
+    }
+    return 0;
+}
+
 /* 1 if sample rounds of ms[j] and of another of ms[0..count) meet: the
- * point was measured in the same rounds as another. */
+ * point was measured in the same rounds as another. A measurement's rounds
+ * increase (rounds.c numbers them on; a journal holds them as measured and
+ * refuses a record whose rounds do not increase). */
 static int shares_round(const struct measurement *ms, size_t count, size_t j)
 {
     for (size_t o = 0; o < count; o++)
-        for (long a = 0; o != j && a < ms[j].count; a++)
-            for (long b = 0; b < ms[o].count; b++)
-                if (ms[j].round[a] == ms[o].round[b])
-                    return 1;
+        if (o != j && rounds_meet(ms[j].round, ms[j].count, ms[o].round, ms[o].count))
+            return 1;
     return 0;
 }
 
