@@ -23,9 +23,10 @@ for f in "$tmp"/example*.lua; do
         cat "$tmp/err"
     fi
 done
-# The column table: each summary column appears as `name` in README.md.
-columns=$(awk '/summary_header\[\] = \{/ { on = 1; next } on && /\};/ { exit } on' runner/run.c |
-    grep -o '"[a-z0-9_]*"' | tr -d '"')
+# The column table: each summary column (the name of each { "name", ... }
+# entry of run.c's summary_columns) appears as `name` in README.md.
+columns=$(awk '/summary_columns\[\] = \{/ { on = 1; next } on && /\};/ { exit } on' runner/run.c |
+    grep -o '{ "[a-z0-9_]*"' | tr -d '{ "')
 for col in $columns; do
     if grep -q "| \`$col\` " README.md; then ok; else bad "column $col is not documented"; fi
 done
