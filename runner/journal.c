@@ -232,8 +232,8 @@ static int read_point(char **f, int nf, char *rest, const struct point *p, struc
             return -1; /* fewer or more times than count */
         if (tab)
             *tab = '\0';
-        if (parse_sample(rest, r, k) != 0)
-            return -1;
+        if (parse_sample(rest, r, k) != 0 || (k > 0 && r->round[k] <= r->round[k - 1]))
+            return -1; /* a point's samples are one a round, in increasing rounds */
         rest = tab ? tab + 1 : NULL;
     }
     r->count = count;

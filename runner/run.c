@@ -3,6 +3,7 @@
 #include "run.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,14 +19,6 @@
 #include "rounds.h"
 #include "set_out.h"
 #include "shard.h"
-
-static const char *const summary_header[] = {
-    "experiment", "backend", "op", "impl", "dtype", "axis", "n", "iterations", "threads",
-    "graph", "flush_l2", "samples", "median_s", "ci_low_s", "ci_high_s", "ci_level", "min_s",
-    "max_s", "mean_s", "stddev_s", "rel_ci", "outliers", "flops", "bytes", "gbps", "gflops",
-    "rel_err", "seed", "disturbed", "paired", "device", "run_id",
-};
-#define SUMMARY_COLUMNS (int)(sizeof summary_header / sizeof *summary_header)
 
 static const char *const samples_header[] = {
     "experiment", "backend", "op", "impl", "dtype", "axis", "n", "iterations", "sample",
@@ -114,35 +107,152 @@ static int write_samples(struct outputs *out, const struct experiment *e, const 
     return 0;
 }
 
+/* What a summary row is written from. */
+struct summary_source {
+    const struct point *p;
+    const struct measurement *m;
+    int paired;
+    const char *run_id;
+    const char *key[KEY_COLUMNS]; /* key_fields' text */
+};
+
+/* A summary column: its name in the header, and the function that gives
+ * its text in a row, from src and the column's arg (written into buf, 64
+ * bytes, where it is not a constant). */
+struct summary_column {
+    const char *name;
+    const char *(*cell)(const struct summary_source *src, size_t arg, char *buf);
+    size_t arg;
+};
+
+/* Key column arg (an index into key_fields' columns). */
+static const char *key_cell(const struct summary_source *src, size_t arg, char *buf)
+{
+    (void)buf;
+    return src->key[arg];
+}
+
+/* The field of the statistics at offset arg, a double. */
+static const char *stat_cell(const struct summary_source *src, size_t arg, char *buf)
+{
+    double v;
+    memcpy(&v, (const char *)&src->m->stats + arg, sizeof v);
+    snprintf(buf, 64, "%.9g", v);
+    return buf;
+}
+
+/* The point's parameter arg: 0 threads, 1 graph, 2 flush_l2. */
+static const char *param_cell(const struct summary_source *src, size_t arg, char *buf)
+{
+    const struct kernel_point *k = &src->p->k;
+    snprintf(buf, 64, "%d", arg == 0 ? k->threads : arg == 1 ? k->graph : k->flush_l2);
+    return buf;
+}
+
+/* A count of samples: arg 0 the clean ones, 1 the disturbed, 2 outliers. */
+static const char *count_cell(const struct summary_source *src, size_t arg, char *buf)
+{
+    const struct measurement *m = src->m;
+    snprintf(buf, 64, "%ld", arg == 0 ? m->clean_count : arg == 1 ? m->count - m->clean_count
+                                                                  : m->stats.outliers);
+    return buf;
+}
+
+/* The FLOPs (arg 0) or the bytes (arg 1) of one call of point p. */
+static double work_of(const struct point *p, size_t arg)
+{
+    return arg == 0 ? kernel_flops(&p->k) : kernel_point_bytes(p->backend, &p->k);
+}
+
+/* The point's FLOPs (arg 0) or bytes (arg 1). */
+static const char *work_cell(const struct summary_source *src, size_t arg, char *buf)
+{
+    snprintf(buf, 64, "%.0f", work_of(src->p, arg));
+    return buf;
+}
+
+/* Their rate at the median, in billions a second: GFLOP/s (arg 0), GB/s (arg 1). */
+static const char *rate_cell(const struct summary_source *src, size_t arg, char *buf)
+{
+    snprintf(buf, 64, "%.6g", work_of(src->p, arg) / src->m->stats.median / 1e9);
+    return buf;
+}
+
+static const char *rel_err_cell(const struct summary_source *src, size_t arg, char *buf)
+{
+    (void)arg;
+    snprintf(buf, 64, "%.3g", src->m->check.rel_err);
+    return buf;
+}
+
+static const char *seed_cell(const struct summary_source *src, size_t arg, char *buf)
+{
+    (void)arg;
+    snprintf(buf, 64, "%llu", (unsigned long long)src->p->k.seed);
+    return buf;
+}
+
+static const char *paired_cell(const struct summary_source *src, size_t arg, char *buf)
+{
+    (void)arg;
+    snprintf(buf, 64, "%d", src->paired);
+    return buf;
+}
+
+static const char *device_cell(const struct summary_source *src, size_t arg, char *buf)
+{
+    (void)arg;
+    devices_of_point(src->p, buf, 64);
+    return buf;
+}
+
+static const char *run_id_cell(const struct summary_source *src, size_t arg, char *buf)
+{
+    (void)arg;
+    (void)buf;
+    return src->run_id;
+}
+
+#define STAT(field) stat_cell, offsetof(struct stats_summary, field)
+
+/* summary.csv's columns, in order: the header and every row come from here. */
+static const struct summary_column summary_columns[] = {
+    { "experiment", key_cell, 0 }, { "backend", key_cell, 1 }, { "op", key_cell, 2 },
+    { "impl", key_cell, 3 }, { "dtype", key_cell, 4 }, { "axis", key_cell, 5 },
+    { "n", key_cell, 6 }, { "iterations", key_cell, 7 },
+    { "threads", param_cell, 0 }, { "graph", param_cell, 1 }, { "flush_l2", param_cell, 2 },
+    { "samples", count_cell, 0 },
+    { "median_s", STAT(median) }, { "ci_low_s", STAT(ci_low) }, { "ci_high_s", STAT(ci_high) },
+    { "ci_level", STAT(ci_level) }, { "min_s", STAT(min) }, { "max_s", STAT(max) },
+    { "mean_s", STAT(mean) }, { "stddev_s", STAT(stddev) }, { "rel_ci", STAT(rel_ci) },
+    { "outliers", count_cell, 2 },
+    { "flops", work_cell, 0 }, { "bytes", work_cell, 1 }, { "gbps", rate_cell, 1 },
+    { "gflops", rate_cell, 0 },
+    { "rel_err", rel_err_cell, 0 }, { "seed", seed_cell, 0 }, { "disturbed", count_cell, 1 },
+    { "paired", paired_cell, 0 }, { "device", device_cell, 0 }, { "run_id", run_id_cell, 0 },
+};
+#define SUMMARY_COLUMNS (int)(sizeof summary_columns / sizeof *summary_columns)
+
+#undef STAT
+
+/* Writes summary.csv's header. */
+static int write_summary_header(struct outputs *out)
+{
+    const char *cols[SUMMARY_COLUMNS];
+    for (int i = 0; i < SUMMARY_COLUMNS; i++)
+        cols[i] = summary_columns[i].name;
+    return csv_out_row(out->summary, cols, SUMMARY_COLUMNS);
+}
+
 static int write_summary(struct outputs *out, const struct experiment *e, const struct point *p,
                          const struct measurement *m, int paired)
 {
-    const struct stats_summary *s = &m->stats;
-    double flops = kernel_flops(&p->k), bytes = kernel_point_bytes(p->backend, &p->k);
-    const double values[] = { s->median, s->ci_low, s->ci_high, s->ci_level, s->min, s->max,
-                              s->mean, s->stddev, s->rel_ci };
+    struct summary_source src = { p, m, paired, out->run_id, { NULL } };
     const char *cols[SUMMARY_COLUMNS];
-    char bufs[32][64];
-    key_fields(e, p, m->iterations, cols, bufs);
-    snprintf(bufs[3], 64, "%d", p->k.threads);
-    snprintf(bufs[4], 64, "%d", p->k.graph);
-    snprintf(bufs[5], 64, "%d", p->k.flush_l2);
-    snprintf(bufs[6], 64, "%ld", m->clean_count);
-    for (int i = 0; i < 9; i++)
-        snprintf(bufs[7 + i], 64, "%.9g", values[i]);
-    snprintf(bufs[16], 64, "%ld", s->outliers);
-    snprintf(bufs[17], 64, "%.0f", flops);
-    snprintf(bufs[18], 64, "%.0f", bytes);
-    snprintf(bufs[19], 64, "%.6g", bytes / s->median / 1e9);
-    snprintf(bufs[20], 64, "%.6g", flops / s->median / 1e9);
-    snprintf(bufs[21], 64, "%.3g", m->check.rel_err);
-    snprintf(bufs[22], 64, "%llu", (unsigned long long)p->k.seed);
-    snprintf(bufs[23], 64, "%ld", m->count - m->clean_count);
-    snprintf(bufs[24], 64, "%d", paired);
-    devices_of_point(p, bufs[25], 64);
-    for (int i = 8; i < SUMMARY_COLUMNS - 1; i++)
-        cols[i] = bufs[i - 5];
-    cols[SUMMARY_COLUMNS - 1] = out->run_id;
+    char key_bufs[KEY_COLUMNS][64], bufs[SUMMARY_COLUMNS][64];
+    key_fields(e, p, m->iterations, src.key, key_bufs);
+    for (int i = 0; i < SUMMARY_COLUMNS; i++)
+        cols[i] = summary_columns[i].cell(&src, summary_columns[i].arg, bufs[i]);
     out->summary_rows++;
     return csv_out_row(out->summary, cols, SUMMARY_COLUMNS);
 }
@@ -162,15 +272,30 @@ static void add_journaled_fact(void *ctx, const char *key, const char *value)
     journal_fact(out->journal, key, value);
 }
 
+/* 1 if rounds a[0..na) and b[0..nb), each increasing, have one in common. */
+static int rounds_meet(const long *a, long na, const long *b, long nb)
+{
+    long i = 0, k = 0;
+    while (i < na && k < nb) {
+        if (a[i] == b[k])
+            return 1;
+        if (a[i] < b[k])
+            i++;
+        else
+            k++;
+    }
+    return 0;
+}
+
 /* 1 if sample rounds of ms[j] and of another of ms[0..count) meet: the
- * point was measured in the same rounds as another. */
+ * point was measured in the same rounds as another. A measurement's rounds
+ * increase (rounds.c numbers them on; a journal holds them as measured and
+ * refuses a record whose rounds do not increase). */
 static int shares_round(const struct measurement *ms, size_t count, size_t j)
 {
     for (size_t o = 0; o < count; o++)
-        for (long a = 0; o != j && a < ms[j].count; a++)
-            for (long b = 0; b < ms[o].count; b++)
-                if (ms[j].round[a] == ms[o].round[b])
-                    return 1;
+        if (o != j && rounds_meet(ms[j].round, ms[j].count, ms[o].round, ms[o].count))
+            return 1;
     return 0;
 }
 
@@ -265,7 +390,7 @@ static int open_outputs(struct outputs *out, const struct experiment *e, const s
     if (out->samples)
         out->summary = set_out_file(out->set, "summary.csv", err, errlen);
     if (!out->summary || csv_out_row(out->samples, samples_header, SAMPLES_COLUMNS) ||
-        csv_out_row(out->summary, summary_header, SUMMARY_COLUMNS) ||
+        write_summary_header(out) ||
         start_provenance(out, e, o, err, errlen)) {
         discard_outputs(out);
         if (!err[0])
@@ -380,26 +505,57 @@ static size_t group_at(const struct experiment *e, size_t first, const char *tak
     return count;
 }
 
+/* Called with each group of e's points, index[0..count); returns 0 to go
+ * on, else the walk stops. */
+typedef int group_fn(const struct experiment *e, const size_t *index, size_t count, void *ctx);
+
+/* Calls fn with each group of e (all points at one N) in the order of
+ * their first points, each point in one group. Returns -1 if out of
+ * memory (no group visited), else 0, also when fn stopped the walk. */
+static int each_group(const struct experiment *e, group_fn *fn, void *ctx)
+{
+    size_t n = e->count ? e->count : 1;
+    char *taken = calloc(n, 1);
+    size_t *index = malloc(n * sizeof *index);
+    int room = taken && index, stop = 0;
+    for (size_t i = 0; room && !stop && i < e->count; i++) {
+        if (taken[i])
+            continue;
+        size_t count = group_at(e, i, taken, index);
+        for (size_t k = 0; k < count; k++)
+            taken[index[k]] = 1;
+        stop = fn(e, index, count, ctx);
+    }
+    free(taken);
+    free(index);
+    return room ? 0 : -1;
+}
+
+/* What reusable_points counts: the journal, and the points so far. */
+struct reusable {
+    const struct journal *journal;
+    size_t points;
+};
+
+/* group_fn: adds the group's points if every one is in the journal. */
+static int count_reusable(const struct experiment *e, const size_t *index, size_t count, void *ctx)
+{
+    struct reusable *r = ctx;
+    size_t have = 0;
+    (void)e;
+    for (size_t k = 0; k < count; k++)
+        have += (size_t)journal_has(r->journal, index[k]);
+    r->points += have == count ? count : 0;
+    return 0;
+}
+
 /* The points of e in the journal whose whole group (all points at their
  * n) is there too: those a resume reuses. */
 static size_t reusable_points(const struct experiment *e, const struct journal *j)
 {
-    size_t reusable = 0;
-    char *taken = calloc(e->count ? e->count : 1, 1);
-    size_t *index = malloc((e->count ? e->count : 1) * sizeof *index);
-    for (size_t i = 0; taken && index && i < e->count; i++) {
-        if (taken[i])
-            continue;
-        size_t count = group_at(e, i, taken, index), have = 0;
-        for (size_t k = 0; k < count; k++) {
-            taken[index[k]] = 1;
-            have += (size_t)journal_has(j, index[k]);
-        }
-        reusable += have == count ? count : 0;
-    }
-    free(taken);
-    free(index);
-    return reusable;
+    struct reusable r = { j, 0 };
+    each_group(e, count_reusable, &r);
+    return r.points;
 }
 
 /* Measures and records the group of e's points index[0..count) (pts is room
@@ -457,31 +613,38 @@ static void time_account(const struct run_times *t, double wall, char *buf, size
              t->teardown_s, t->record_s, wall > steps ? wall - steps : 0.0);
 }
 
+/* What run_points hands each group: where it is recorded, and the exit
+ * code so far. */
+struct run_walk {
+    struct outputs *out;
+    struct progress *pr;
+    struct disturb *d;
+    long *measured;
+    struct rounds_point *pts; /* room for a group */
+    int code;
+};
+
+/* group_fn: measures and records a group; stops the walk once interrupted. */
+static int run_walk_group(const struct experiment *e, const size_t *index, size_t count, void *ctx)
+{
+    struct run_walk *w = ctx;
+    w->code = run_exit_worse(w->code, run_group(e, index, count, w->pts, w->d, w->out, w->pr,
+                                                w->measured));
+    return w->code == EXIT_INTERRUPTED;
+}
+
 /* Every point of e, group by group (all points at one N). */
 static int run_points(const struct experiment *e, struct outputs *out, struct progress *pr,
                       struct disturb *d, long *measured)
 {
-    size_t n = e->count ? e->count : 1;
-    char *taken = calloc(n, 1);
-    size_t *index = malloc(n * sizeof *index);
-    struct rounds_point *pts = calloc(n, sizeof *pts);
-    int code = EXIT_OK, room = taken && index && pts;
-    if (!room) {
+    struct run_walk w = { out, pr, d, measured, calloc(e->count ? e->count : 1, sizeof *w.pts),
+                          EXIT_OK };
+    if (!w.pts || each_group(e, run_walk_group, &w) != 0) {
         fprintf(stderr, "runner: %s: out of memory\n", e->name);
-        code = EXIT_POINT;
+        w.code = EXIT_POINT;
     }
-    for (size_t i = 0; room && code != EXIT_INTERRUPTED && i < e->count; i++) {
-        if (taken[i])
-            continue;
-        size_t count = group_at(e, i, taken, index);
-        for (size_t j = 0; j < count; j++)
-            taken[index[j]] = 1;
-        code = run_exit_worse(code, run_group(e, index, count, pts, d, out, pr, measured));
-    }
-    free(taken);
-    free(index);
-    free(pts);
-    return code;
+    free(w.pts);
+    return w.code;
 }
 
 int run_experiment(const struct experiment *e, const struct run_options *o)

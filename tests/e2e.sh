@@ -97,7 +97,7 @@ if [ "$gpu" -eq 0 ]; then
         [ "$(grep -c "^maybe-gpu: skipping backend 'cublas' (optional): " "$tmp/err")" -eq 1 ]
     expect "the cpu points ran" [ "$(wc -l <"$out/maybe-gpu/summary.csv")" -eq 3 ]
 else
-    skipped=$((skipped + 1)); echo "SKIP e2e: a GPU is present, so the missing-backend checks do not apply"
+    skip "a GPU is present, so the missing-backend checks do not apply"
 fi
 
 # Two scripts of one run may not declare the same experiment.

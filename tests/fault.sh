@@ -3,20 +3,10 @@
 # stage (the script, calibration, warm-up, a long batch, the commit, list,
 # report), scripts over their memory or point caps, and bombs that must end
 # in a clean error. Every interrupted command exits 130 within a second.
-set -u
-export LC_ALL=C
 runner=$1
-cd "$(dirname "$0")/.."
-tmp=${FLOPBENCH_TEST_TMP:-/tmp}/fault.$$
-mkdir -p "$tmp"
-trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0 skipped=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL fault: $*"; }
-expect() { # expect DESCRIPTION COMMAND...: the command must succeed
-    d=$1; shift
-    if "$@"; then ok; else bad "$d"; fi
-}
+cd "$(dirname "$0")/.." || exit 1
+. tests/lib.sh
+test_begin fault
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
 # interrupted NAME SIGNAL DELAY COMMAND...: starts the command, sends SIGNAL
@@ -65,7 +55,7 @@ if "$runner" list cuda >/dev/null 2>"$tmp/why" && "$runner" list cublas >/dev/nu
         done
     done
 else
-    skipped=$((skipped + 1)); echo "SKIP fault: the GPU batch tests need a GPU: $(cat "$tmp/why")"
+    skip "the GPU batch tests need a GPU: $(cat "$tmp/why")"
 fi
 
 # A second SIGINT exits at once (both raised at the first fsync of the set:
@@ -79,7 +69,7 @@ if [ -f "$shim" ]; then
     expect "a second SIGINT is said" grep -qx "runner: interrupted again; exiting now" "$tmp/err"
     expect "and leaves no set" [ ! -e "$out/quick" ]
 else
-    skipped=$((skipped + 1)); echo "SKIP fault: no $shim (make unit builds it)"
+    skip "no $shim (make unit builds it)"
 fi
 
 # A signal during the commit: the set goes through whole, and the run exits 130.
@@ -96,7 +86,7 @@ if [ -f "$shim" ]; then
         expect "SIGINT at $at: no staging folder" [ -z "$(ls -A "$out" | grep -v '^quick$')" ]
     done
 else
-    skipped=$((skipped + 1)); echo "SKIP fault: no $shim (make unit builds it)"
+    skip "no $shim (make unit builds it)"
 fi
 
 # list, host-tag and report stop too (the worker backends' start is the
@@ -110,7 +100,7 @@ if [ "$took" -ge 1500 ]; then
     interrupted "list" INT 0.5 "$runner" list
     expect "an interrupted list prints no backend as interrupted" [ -z "$(grep interrupted "$tmp/out")" ]
 else
-    skipped=$((skipped + 1)); echo "SKIP fault: list takes $took ms here, too short to interrupt"
+    skip "list takes $took ms here, too short to interrupt"
 fi
 
 # Resume: points are journaled as they finish; --resume reuses those of the
@@ -235,8 +225,7 @@ if command -v /usr/bin/time >/dev/null; then
     expect "naming the memory cap" grep -q "more than the 128 MiB of memory" "$tmp/err"
     expect "in under 600 MB ($(cat "$tmp/rss") kB)" [ "$(tail -n 1 "$tmp/rss")" -lt 600000 ]
 else
-    skipped=$((skipped + 1)); echo "SKIP fault: no /usr/bin/time to measure memory"
+    skip "no /usr/bin/time to measure memory"
 fi
 
-echo "RESULT fault $passed $failed $skipped"
-[ "$failed" -eq 0 ]
+test_end

@@ -12,23 +12,22 @@ awk -v dir="$tmp" '
     inside { print > file }
 ' README.md
 for f in "$tmp"/example*.lua; do
-    [ -e "$f" ] || { failed=$((failed + 1)); echo "FAIL readme: no lua example found"; break; }
+    [ -e "$f" ] || { bad "no lua example found"; break; }
     # a claim alone is checked beside an experiment (a script must declare one)
     grep -q '^experiment' "$f" ||
         echo 'experiment { name = "readme-stub", backend = "cpu", dtype = "f32", op = "copy", n = 1 }' >>"$f"
     if "$runner" run "$f" --dry-run --profile tiny >/dev/null 2>"$tmp/err"; then
-        passed=$((passed + 1))
+        ok
     else
-        failed=$((failed + 1))
-        echo "FAIL readme: example $(basename "$f"):"
+        bad "example $(basename "$f"):"
         cat "$tmp/err"
     fi
 done
-# The column table: each summary column appears as `name` in README.md.
-columns=$(awk '/summary_header\[\] = \{/ { on = 1; next } on && /\};/ { exit } on' runner/run.c |
-    grep -o '"[a-z0-9_]*"' | tr -d '"')
+# The column table: each summary column (the name of each { "name", ... }
+# entry of run.c's summary_columns) appears as `name` in README.md.
+columns=$(awk '/summary_columns\[\] = \{/ { on = 1; next } on && /\};/ { exit } on' runner/run.c |
+    grep -o '{ "[a-z0-9_]*"' | tr -d '{ "')
 for col in $columns; do
-    if grep -q "| \`$col\` " README.md; then passed=$((passed + 1)); else
-        failed=$((failed + 1)); echo "FAIL readme: column $col is not documented"; fi
+    if grep -q "| \`$col\` " README.md; then ok; else bad "column $col is not documented"; fi
 done
 test_end

@@ -6,26 +6,18 @@
 # merged points against one process's, a failed shard named and rerun
 # alone. The daemons are stopped by their PIDs. Skips, saying why, where it
 # cannot start them (not root, no packages, no cluster coming up).
-set -u
 runner=$1
-cd "$(dirname "$0")/.."
-passed=0 failed=0 skipped=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL slurm: $*"; }
-expect() { # expect DESCRIPTION COMMAND...: the command must succeed
-    d=$1; shift
-    if "$@"; then ok; else bad "$d"; fi
-}
-skip() { echo "SKIP slurm: $*"; echo "RESULT slurm 0 0 1"; exit 0; }
+cd "$(dirname "$0")/.." || exit 1
+. tests/lib.sh
+test_begin slurm
 
-[ "$(id -u)" -eq 0 ] || skip "not root: slurmd and munged need root (tools/deps.sh installs slurm-wlm and munge as root)"
+[ "$(id -u)" -eq 0 ] || test_skip "not root: slurmd and munged need root (tools/deps.sh installs slurm-wlm and munge as root)"
 for c in munged munge slurmctld slurmd sbatch scontrol sinfo; do
     command -v "$c" >/dev/null || [ -x "/usr/sbin/$c" ] ||
-        skip "no $c: install Debian's slurm-wlm and munge (tools/deps.sh all, as root)"
+        test_skip "no $c: install Debian's slurm-wlm and munge (tools/deps.sh all, as root)"
 done
 PATH=$PATH:/usr/sbin
 
-tmp=${FLOPBENCH_TEST_TMP:-/tmp}/slurm.$$
 mkdir -p "$tmp/state" "$tmp/spool" "$tmp/log"
 pids=
 stop() { # the daemons, by the PIDs this test started them with
@@ -44,7 +36,7 @@ munged -F -f --socket="$tmp/munge.sock" --key-file="$tmp/munge.key" --pid-file="
 pids="$pids $!"
 i=0; while [ ! -S "$tmp/munge.sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 munge --socket="$tmp/munge.sock" -n </dev/null >/dev/null 2>&1 ||
-    { cat "$tmp/log/munged.out"; stop; skip "munged did not start (its log is above)"; }
+    { cat "$tmp/log/munged.out"; stop; test_skip "munged did not start (its log is above)"; }
 
 # Slurm: one node (this host, its CPUs), two partitions, ports of our own.
 host=$(hostname -s)
@@ -90,7 +82,7 @@ until [ "$(sinfo -h -p alpha -o %t 2>/dev/null)" = idle ] || [ $i -ge 60 ]; do s
 if [ "$(sinfo -h -p alpha -o %t 2>/dev/null)" != idle ]; then
     tail -n 5 "$tmp/log/slurmctld.out" "$tmp/log/slurmd.out"
     stop
-    skip "the one-node cluster did not come up in 30 s (the daemons' last lines are above)"
+    test_skip "the one-node cluster did not come up in 30 s (the daemons' last lines are above)"
 fi
 ok
 
@@ -171,5 +163,4 @@ stop
 for p in $daemons; do
     expect "daemon $p is stopped" sh -c "! kill -0 $p 2>/dev/null"
 done
-echo "RESULT slurm $passed $failed $skipped"
-[ "$failed" -eq 0 ]
+test_end

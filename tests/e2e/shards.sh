@@ -3,19 +3,10 @@
 # them: every point in one shard, whole rounds, the merged set equal to one
 # process's, each refusal of the merge with its message and exit code,
 # locks between shards and unsharded runs, pinning by CUDA_VISIBLE_DEVICES.
-set -u
 runner=$1
-cd "$(dirname "$0")/../.."
-tmp=${FLOPBENCH_TEST_TMP:-/tmp}/shards.$$
-mkdir -p "$tmp"
-trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0 skipped=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL shards: $*"; }
-expect() { # expect DESCRIPTION COMMAND...: the command must succeed
-    d=$1; shift
-    if "$@"; then ok; else bad "$d"; fi
-}
+cd "$(dirname "$0")/../.." || exit 1
+. tests/lib.sh
+test_begin shards
 script=tests/e2e/shards.lua
 # The points of a summary.csv, one line each, in file order: key columns
 # (experiment .. iterations, threads, graph, flush_l2) and the seed.
@@ -183,5 +174,4 @@ expect "with every sample, disturbed ones too" [ "$(($(wc -l <"$thr/shards-a/sam
                NR > 1 { n += $s + $d } END { print n }' "$thr/shards-a/summary.csv")" ]
 expect "and the disturbed ones marked" [ "$(grep -c ',throttled,' "$thr/shards-a/samples.csv")" -eq 20 ]
 
-echo "RESULT shards $passed $failed $skipped"
-[ "$failed" -eq 0 ]
+test_end

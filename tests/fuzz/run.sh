@@ -5,25 +5,21 @@
 # from its seed corpus, tests/fuzz/corpus/<target>/, growing a scratch copy
 # of it. A crash found is copied into tests/fuzz/crashes/<target>/, to be
 # fixed and committed as a regression case, and fails the run.
-set -u
-export LC_ALL=C
 build=${1:-build-fuzz}
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
+. tests/lib.sh
+test_begin fuzz
 seconds=${FUZZ_SECONDS:-30}
-tmp=${FLOPBENCH_TEST_TMP:-/tmp}/fuzz.$$
-mkdir -p "$tmp"
-trap 'rm -rf "$tmp"' EXIT
 export ASAN_OPTIONS=detect_leaks=1:protect_shadow_gap=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-passed=0 failed=0 skipped=0
 for target in script results journal; do
     bin=$build/fuzz/fuzz_$target
     if [ ! -x "$bin" ]; then
-        failed=$((failed + 1)); echo "FAIL fuzz: no $bin (make fuzz builds it)"; continue
+        bad "no $bin (make fuzz builds it)"; continue
     fi
     cases=$(find "tests/fuzz/crashes/$target" -type f ! -name README 2>/dev/null)
     for c in $cases; do
-        if "$bin" "$c" >"$tmp/log" 2>&1; then passed=$((passed + 1)); else
-            failed=$((failed + 1)); echo "FAIL fuzz $target: regression case $c:"; tail -20 "$tmp/log"; fi
+        if "$bin" "$c" >"$tmp/log" 2>&1; then ok; else
+            bad "$target: regression case $c:"; tail -20 "$tmp/log"; fi
     done
     mkdir -p "$tmp/corpus-$target" "$tmp/artifacts-$target"
     "$bin" -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
@@ -32,18 +28,16 @@ for target in script results journal; do
     status=$?
     found=$(ls "$tmp/artifacts-$target")
     if [ "$status" -eq 0 ] && [ -z "$found" ]; then
-        passed=$((passed + 1))
+        ok
         echo "fuzz $target: $(grep -o "Done [0-9]* runs" "$tmp/log" | tail -n 1) in ${seconds} s, no crash"
     else
-        failed=$((failed + 1))
-        echo "FAIL fuzz $target: exited $status"
+        bad "$target: exited $status"
         grep -E 'ERROR|SUMMARY|fuzz_[a-z]*:' "$tmp/log" | head -20
         for a in $found; do
             mkdir -p "tests/fuzz/crashes/$target"
             cp "$tmp/artifacts-$target/$a" "tests/fuzz/crashes/$target/$a"
-            echo "FAIL fuzz $target: kept as tests/fuzz/crashes/$target/$a (fix it, then commit it)"
+            echo "FAIL fuzz: $target: kept as tests/fuzz/crashes/$target/$a (fix it, then commit it)"
         done
     fi
 done
-echo "RESULT fuzz $passed $failed $skipped"
-[ "$failed" -eq 0 ]
+test_end

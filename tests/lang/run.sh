@@ -16,11 +16,10 @@ check_error() {
     got_exit=$?
     got=$(head -n 1 "$tmp/err")
     if [ "$got_exit" = "$want_exit" ] && [ "$got" = "$want" ] && [ ! -s "$tmp/out" ]; then
-        passed=$((passed + 1))
+        ok
     else
-        failed=$((failed + 1))
-        printf 'FAIL lang %s: exit %s (want %s)\n  got:  %s\n  want: %s\n' \
-            "$name" "$got_exit" "$want_exit" "$got" "$want"
+        bad "$name: exit $got_exit (want $want_exit)"
+        printf '  got:  %s\n  want: %s\n' "$got" "$want"
     fi
 }
 
@@ -36,18 +35,17 @@ done <tests/lang/errors.txt
 # Every case file has its expectation, and every expectation its file.
 for f in tests/lang/cases/*.lua; do
     n=$(basename "$f" .lua)
-    if grep -qx "case: $n" tests/lang/errors.txt; then passed=$((passed + 1)); else
-        failed=$((failed + 1)); echo "FAIL lang: $f has no entry in tests/lang/errors.txt"; fi
+    if grep -qx "case: $n" tests/lang/errors.txt; then ok; else
+        bad "$f has no entry in tests/lang/errors.txt"; fi
 done
 
 for f in tests/lang/good/*.lua; do
     n=${f%.lua}
     if "$runner" run "$f" --dry-run --profile tiny >"$tmp/out" 2>"$tmp/err" &&
         diff -u "$n.points" "$tmp/out" >"$tmp/diff"; then
-        passed=$((passed + 1))
+        ok
     else
-        failed=$((failed + 1))
-        echo "FAIL lang $f:"
+        bad "$f:"
         cat "$tmp/err" "$tmp/diff"
     fi
 done

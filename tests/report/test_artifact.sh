@@ -6,24 +6,12 @@
 # mtime the commit's; a missing paper is an error that
 # leaves no tarball.
 # Prints one line: RESULT artifact <passed> <failed> <skipped>.
-set -u
-export LC_ALL=C
-cd "$(dirname "$0")/../.."
-tmp=${FLOPBENCH_TEST_TMP:-${TMPDIR:-/tmp}}/artifact.$$
-mkdir -p "$tmp"
-trap 'rm -rf "$tmp"' EXIT INT TERM
-passed=0 failed=0 skipped=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL artifact: $*"; }
-check() { # check DESCRIPTION COMMAND...: the command must succeed
-    d=$1; shift
-    if "$@" >/dev/null 2>&1; then ok; else bad "$d"; fi
-}
+cd "$(dirname "$0")/../.." || exit 1
+. tests/lib.sh
+test_begin artifact
 
 if ! git rev-parse --verify HEAD >/dev/null 2>&1; then
-    echo "SKIP artifact: not in a git checkout"
-    echo "RESULT artifact 0 0 1"
-    exit 0
+    test_skip "not in a git checkout"
 fi
 commit=$(git rev-parse HEAD)
 short=$(echo "$commit" | cut -c1-12)
@@ -63,5 +51,4 @@ check "a missing paper: exit 1" [ $? -eq 1 ]
 check "a missing paper: the message" grep -qF "artifact: $tmp/none.pdf: no paper there (run make paper)" "$tmp/err3"
 check "a missing paper: no tarball" [ ! -e "$tmp/c/flopbench-$short.tar.gz" ]
 
-echo "RESULT artifact $passed $failed $skipped"
-[ "$failed" -eq 0 ]
+test_end

@@ -6,26 +6,13 @@
 # and it exits 0 (a finding, not a failure); a step that breaks makes it
 # exit 1, naming the step, and nothing after it runs.
 # Prints one line: RESULT evaluate <passed> <failed> <skipped>.
-set -u
-export LC_ALL=C
-cd "$(dirname "$0")/../.."
-tmp=${FLOPBENCH_TEST_TMP:-${TMPDIR:-/tmp}}/evaluate.$$
-mkdir -p "$tmp"
-tmp=$(cd "$tmp" && pwd)
-trap 'rm -rf "$tmp"' EXIT INT TERM
-passed=0 failed=0 skipped=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL evaluate: $*"; }
-check() { # check DESCRIPTION COMMAND...: the command must succeed
-    d=$1; shift
-    if "$@" >/dev/null 2>&1; then ok; else bad "$d"; fi
-}
+cd "$(dirname "$0")/../.." || exit 1
+. tests/lib.sh
+test_begin evaluate
 BUILD=${BUILD:-build}
 
 if ! tools/deps.sh paper >/dev/null 2>&1; then
-    echo "SKIP evaluate: the paper's packages are missing (tools/deps.sh paper)"
-    echo "RESULT evaluate 0 0 1"
-    exit 0
+    test_skip "the paper's packages are missing (tools/deps.sh paper)"
 fi
 
 # A claim on the CPU panel with a reference of this host's CPU that no
@@ -75,5 +62,4 @@ check "a broken step: named" grep -q "^evaluate: step 'test-false' broke (exit 1
 check "a broken step: the sweep did not run" [ ! -e "$tmp/logs2/sweep-tiny.log" ]
 check "a broken step: no table" [ ! -s "$tmp/out2" ]
 
-echo "RESULT evaluate $passed $failed $skipped"
-[ "$failed" -eq 0 ]
+test_end

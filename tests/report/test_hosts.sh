@@ -7,27 +7,15 @@
 # the figure across hosts draws; and on the real recorded results
 # (results/), every reference of experiments/*.lua agrees with them.
 # Prints one line: RESULT hosts <passed> <failed> <skipped>.
-set -u
-export LC_ALL=C
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
+. tests/lib.sh
+test_begin hosts
 runner=${BUILD:-build}/runner
-tmp=${FLOPBENCH_TEST_TMP:-${TMPDIR:-/tmp}}/hosts.$$
-mkdir -p "$tmp"
-trap 'rm -rf "$tmp"' EXIT INT TERM
-passed=0 failed=0 skipped=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL hosts: $*"; }
-check() { # check DESCRIPTION COMMAND...: the command must succeed
-    d=$1; shift
-    if "$@" >/dev/null 2>&1; then ok; else bad "$d"; fi
-}
 # has FILE TEXT: FILE holds TEXT (fixed string).
 has() { grep -qF -- "$2" "$1"; }
 
 if [ ! -x "$runner" ]; then
-    echo "SKIP hosts: $runner is not built"
-    echo "RESULT hosts 0 0 1"
-    exit 0
+    test_skip "$runner is not built"
 fi
 
 data=tests/report/data
@@ -124,5 +112,4 @@ if grep disagrees "$tmp/real/references.txt" >"$tmp/dis.txt"; then
 else ok; fi
 check "results/ has h100 and h200 columns" has "$tmp/real/claims-hosts.tex" '\texttt{h100} & \texttt{h200}'
 
-echo "RESULT hosts $passed $failed $skipped"
-[ "$failed" -eq 0 ]
+test_end

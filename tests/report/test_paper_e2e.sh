@@ -11,9 +11,7 @@ cd "$(dirname "$0")/../.." || exit 1
 test_begin paper-e2e
 
 if ! tools/deps.sh paper >/dev/null 2>&1; then
-    echo "SKIP paper-e2e: the paper's packages are missing (tools/deps.sh paper)"
-    echo "RESULT paper-e2e 0 0 1"
-    exit 0
+    test_skip "the paper's packages are missing (tools/deps.sh paper)"
 fi
 
 vars="PROFILE=tiny PAPER_BUILD=$tmp/paper PAPER_PDF=$tmp/paper.pdf PAPER_SCRATCH=$tmp/results"

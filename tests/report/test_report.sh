@@ -31,9 +31,7 @@ report() {
 }
 
 if [ ! -x "$runner" ]; then
-    echo "SKIP report: $runner is not built"
-    echo "RESULT report 0 0 1"
-    exit 0
+    test_skip "$runner is not built"
 fi
 
 # 1. The generated files.
@@ -117,7 +115,7 @@ if command -v latexmk >/dev/null && command -v pdftotext >/dev/null; then
         check "the PDF's text holds '$text'" grep -qF "$text" "$tmp/paper.txt"
     done
 else
-    skipped=$((skipped + 1)); echo "SKIP report: latexmk or pdftotext missing"
+    skip "latexmk or pdftotext missing"
 fi
 
 # 7. No results at all: every claim is reported missing, every panel says

@@ -29,9 +29,7 @@ no_marker() {
 }
 
 if [ ! -x "$runner" ]; then
-    echo "SKIP safety: $runner is not built"
-    echo "RESULT safety 0 0 1"
-    exit 0
+    test_skip "$runner is not built"
 fi
 
 recorded=tests/report/data/recorded
@@ -173,7 +171,7 @@ if make --no-print-directory -s SAN=1 BUILD=build-san build-san/runner >"$tmp/sa
     runner=$plain_runner
     unset ASAN_OPTIONS UBSAN_OPTIONS
 else
-    skipped=$((skipped + 1)); echo "SKIP safety: the sanitizer build failed (see $tmp/san.log)"
+    skip "the sanitizer build failed (see $tmp/san.log)"
 fi
 
 # 5. The sandbox: as a spec, as an experiment script, under runner run.
