@@ -67,9 +67,9 @@ typedef void (*kernel_fn)(void);
 /* One impl of a backend, a row as Lua's luaL_Reg is: the op it serves (a
  * name of the ops table), its own name, the traffic it declares (bytes
  * follow from it), what it calls per dtype (NULL: nothing of its own, as a
- * worker's impls), and flags of the backend's own meaning. A backend's
- * rows end with a row whose op is NULL; for each op, its first row is the
- * default impl. */
+ * worker's impls), and flags of the backend's own meaning (a worker's: the
+ * dtypes it serves, KERNEL_SERVES_DTYPE). A backend's rows end with a row
+ * whose op is NULL; for each op, its first row is the default impl. */
 struct kernel_impl {
     const char *op;
     const char *name;
@@ -105,23 +105,35 @@ struct kernel_backend {
     /* Reports facts about the host and libraries (GPU name, versions, ...). */
     void (*describe)(const struct kernel_point *p, kernel_fact_fn fact, void *ctx);
     int gpu;                           /* 1: runs on a GPU */
-    int worker;                        /* 1: a framework's worker process runs it (peers/) */
+    /* 1: a framework's worker process runs it (peers/). Its impl rows are
+     * those its worker's hello registers: none until `available` has
+     * started the worker, which the lookups below do on first need. */
+    int worker;
 };
+
+/* The bit of a worker's impl row's flags that says it serves dtype d. */
+#define KERNEL_SERVES_DTYPE(d) (1u << (unsigned)(d))
 
 /* Set (by the runner's SIGINT/SIGTERM/SIGHUP handler) to make a backend
  * stop a batch, or give up waiting on something outside the process, such
  * as a worker, at once. */
 extern volatile sig_atomic_t kernel_interrupted;
 
-/* The registry: every backend compiled into this binary, in a fixed order. */
+/* The registry: every backend compiled into this binary, in a fixed order.
+ * The impl lookups start a worker backend's worker (its `available`) the
+ * first time its rows are asked for; they find none if it cannot start. */
 const struct kernel_backend *const *kernel_backends(void);
 const struct kernel_backend *kernel_backend_find(const char *name);
 /* The k-th impl of b for op (0: the default), or NULL past the last. */
 const struct kernel_impl *kernel_impl_at(const struct kernel_backend *b, int op, int k);
 /* The impl of b for op called name, or NULL. */
 const struct kernel_impl *kernel_impl_find(const struct kernel_backend *b, int op, const char *name);
+/* 1 if impl row i of b serves dtype d: a worker's rows the dtypes its
+ * hello listed, every other row every dtype. */
+int kernel_impl_serves(const struct kernel_backend *b, const struct kernel_impl *i, enum kernel_dtype d);
 /* The impl p->impl of b for p->op (p->impl NULL: the default); NULL with
- * why in err if b does not serve the op or has no such impl. */
+ * why in err if b's worker cannot start, b does not serve the op, has no
+ * such impl, or the impl does not serve p->dtype. */
 const struct kernel_impl *kernel_impl_lookup(const struct kernel_backend *b,
                                              const struct kernel_point *p, char *err);
 /* The bytes one call of p on b must move, from the traffic its impl

@@ -33,10 +33,20 @@ const struct kernel_backend *kernel_backend_find(const char *name)
     return NULL;
 }
 
+/* 1 if b's impl rows can be read: a worker backend's once its worker has
+ * said hello (started here on first need), every other backend's always. */
+static int impls_known(const struct kernel_backend *b, char *reason)
+{
+    return !b->worker || b->available(reason);
+}
+
 const struct kernel_impl *kernel_impl_at(const struct kernel_backend *b, int op, int k)
 {
+    char reason[KERNEL_ERR_LEN];
     const char *name = kernel_op(op) ? kernel_op_name(op) : NULL;
-    for (const struct kernel_impl *i = b->impls; name && i && i->op; i++)
+    if (!name || !impls_known(b, reason))
+        return NULL;
+    for (const struct kernel_impl *i = b->impls; i && i->op; i++)
         if (strcmp(i->op, name) == 0 && k-- == 0)
             return i;
     return NULL;
@@ -51,9 +61,32 @@ const struct kernel_impl *kernel_impl_find(const struct kernel_backend *b, int o
     return NULL;
 }
 
+int kernel_impl_serves(const struct kernel_backend *b, const struct kernel_impl *i, enum kernel_dtype d)
+{
+    return (unsigned)d < DTYPE_COUNT && (!b->worker || (i->flags & KERNEL_SERVES_DTYPE(d)));
+}
+
+/* "f32,f64": the dtypes impl row i of b serves, into buf. */
+static const char *served_dtypes(const struct kernel_backend *b, const struct kernel_impl *i,
+                                 char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int d = 0; d < DTYPE_COUNT && used < len; d++)
+        if (kernel_impl_serves(b, i, (enum kernel_dtype)d))
+            used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? "," : "",
+                                     kernel_dtype_name((enum kernel_dtype)d));
+    return buf;
+}
+
 const struct kernel_impl *kernel_impl_lookup(const struct kernel_backend *b,
                                              const struct kernel_point *p, char *err)
 {
+    char reason[KERNEL_ERR_LEN], dtypes[32];
+    if (!impls_known(b, reason)) {
+        snprintf(err, KERNEL_ERR_LEN, "backend %s is not available: %.400s", b->name, reason);
+        return NULL;
+    }
     if (!kernel_impl_at(b, p->op, 0)) {
         snprintf(err, KERNEL_ERR_LEN, "backend %s does not serve op %s", b->name,
                  kernel_op_name(p->op));
@@ -61,9 +94,17 @@ const struct kernel_impl *kernel_impl_lookup(const struct kernel_backend *b,
     }
     const struct kernel_impl *i = p->impl ? kernel_impl_find(b, p->op, p->impl)
                                           : kernel_impl_at(b, p->op, 0);
-    if (!i)
+    if (!i) {
         snprintf(err, KERNEL_ERR_LEN, "backend %s has no impl '%s' for op %s", b->name, p->impl,
                  kernel_op_name(p->op));
+        return NULL;
+    }
+    if (!kernel_impl_serves(b, i, p->dtype)) {
+        snprintf(err, KERNEL_ERR_LEN, "backend %s: impl '%s' of op %s serves %s, not %s", b->name,
+                 i->name, kernel_op_name(p->op), served_dtypes(b, i, dtypes, sizeof dtypes),
+                 kernel_dtype_name(p->dtype));
+        return NULL;
+    }
     return i;
 }
 

@@ -1,6 +1,7 @@
 -- catalogue.lua: what the report asks of the catalogue of ops, impls and
 -- backends (kernels/ops.c and each backend's impl rows, exported by the
--- runner as flopbench.registry): an impl's traffic, a series' style and
+-- runner as flopbench.registry; a worker backend's rows are its worker's,
+-- and its results record each impl's traffic): an impl's traffic, a series' style and
 -- words, a point's footprint, which op is the bandwidth ceiling, a
 -- backend's name in prose. Nothing else in the report tests an op's,
 -- impl's or backend's name.
@@ -42,18 +43,33 @@ function M.ratio_base()
   end
 end
 
--- The traffic class ("materialised", "fused") backend declares for impl
--- of op; "materialised" for an impl it does not list.
-function M.traffic(backend, op, impl)
-  local b = registry.backends[backend]
-  local t = b and b.traffic[op]
-  return t and t[impl] or "materialised"
+M.traffic_classes = { materialised = true, fused = true }
+
+-- The provenance key under which a worker backend's results record the
+-- traffic of impl of op (kernels/worker/worker_backend.c writes it):
+-- numpy_traffic_outer_sum_article, torch_cuda_traffic_matvec_mv.
+function M.traffic_key(backend, op, impl)
+  return string.format("%s_traffic_%s_%s", (backend:gsub("-", "_")), op, impl)
+end
+
+-- The traffic class ("materialised", "fused") of series or point s
+-- (backend, op, impl): what its results recorded (s.traffic, from
+-- provenance), else what the registry knows without starting a worker (a
+-- worker backend's rows once its worker said hello), else
+-- "materialised", as results of a worker without the fact are (each such
+-- impl formed its product).
+function M.traffic(s)
+  if s.traffic then return s.traffic end
+  local b = registry.backends[s.backend]
+  local t = b and rawget(b, "traffic")
+  t = t and t[s.op]
+  return t and t[s.impl] or "materialised"
 end
 
 -- 1 if series or point s (backend, op, impl) forms its op's product.
 function M.forms_product(s)
   local op = M.op(s.op)
-  return op ~= nil and op.extent.product ~= "0" and M.traffic(s.backend, s.op, s.impl) == "materialised"
+  return op ~= nil and op.extent.product ~= "0" and M.traffic(s) == "materialised"
 end
 
 -- The style of series s (backend, op, impl, axis as text) from its op's

@@ -170,21 +170,37 @@ end
 
 local function backend_info(name) return registry.backends[name] end
 
+-- The impl a point of a backend whose impls are unknown takes when none
+-- is declared: such a point is never measured (the run skips or refuses
+-- its backend), and --dry-run shows it so.
+local UNKNOWN_IMPL = "?"
+
+-- 1 if backend's impls are known: a worker backend's once its worker has
+-- said hello (asking starts it), every other backend's always. A backend
+-- whose worker cannot start is unavailable, and the run says why.
+local function impls_known(backend)
+  local info = backend_info(backend)
+  return not info.worker or info.available
+end
+
 -- The impls to measure for (backend, op): the declared ones this backend
 -- serves, or its default if none is declared. With several backends, an
 -- impl is measured on those that serve it, and each declared impl must be
--- served by at least one of them.
+-- served by at least one of them, or by one whose impls are unknown here
+-- (whose points take every declared impl, unchecked, and the run skips).
 local function impls_for(where, exp, decl, backends, backend, op)
-  local served = backend_info(backend).ops[op]
   local want = decl.impl
   if type(want) == "table" and not is_list(want) then want = want[op] end
-  if want == nil then return { served[1] } end
   local list = is_list(want) and want or { want }
+  if not impls_known(backend) then return want == nil and { UNKNOWN_IMPL } or list end
+  local served = backend_info(backend).ops[op]
+  if want == nil then return { served[1] } end
   local out = {}
   for _, name in ipairs(list) do
     local anywhere = false
     for _, b in ipairs(backends) do
-      for _, s in ipairs(backend_info(b).ops[op] or {}) do
+      if not impls_known(b) then anywhere = true end
+      for _, s in ipairs(impls_known(b) and backend_info(b).ops[op] or {}) do
         if s == name then
           anywhere = true
           if b == backend then out[#out + 1] = name end
@@ -197,6 +213,16 @@ local function impls_for(where, exp, decl, backends, backend, op)
     end
   end
   return out
+end
+
+-- Refuses a point of an impl in a dtype it does not serve (a worker's
+-- impls serve the dtypes its hello lists).
+local function check_dtype(where, exp, backend, op, impl, dtype)
+  if not impls_known(backend) then return end
+  local served = backend_info(backend).dtypes[op][impl]
+  for _, d in ipairs(served) do if d == dtype then return end end
+  fail(where, "experiment '%s': backend '%s' serves impl '%s' of op '%s' in %s only, not in %s",
+       exp, backend, impl, op, table.concat(served, ", "), dtype)
 end
 
 -- Checks the shape of field impl, before any point is expanded: a name, a
@@ -270,7 +296,7 @@ local function count_points(where, exp, decl, lists)
   local count = 0
   for _, backend in ipairs(lists.backend) do
     for _, op in ipairs(lists.op) do
-      if backend_info(backend).ops[op] then
+      if not impls_known(backend) or backend_info(backend).ops[op] then
         local axes = op == "outer_sum" and lists.axis and #lists.axis or 1
         count = count + #lists.dtype * axes * per_row
           * #impls_for(where, exp, decl, lists.backend, backend, op)
@@ -305,7 +331,7 @@ local function expand(where, decl, budget)
     local info = backend_info(backend)
     for _, dtype in ipairs(lists.dtype) do
       for _, op in ipairs(lists.op) do
-        if not info.ops[op] then
+        if impls_known(backend) and not info.ops[op] then
           local served = {}
           for _, o in ipairs(listed_ops) do if info.ops[o] then served[#served + 1] = o end end
           fail(where, "experiment '%s': backend '%s' has no op '%s' (valid: %s)", exp, backend, op,
@@ -316,6 +342,7 @@ local function expand(where, decl, budget)
           axes = lists.axis or fail(where, "experiment '%s': op '%s' needs field 'axis' (0 sums each column, 1 each row)", exp, op)
         end
         for _, impl in ipairs(impls_for(where, exp, decl, lists.backend, backend, op)) do
+          check_dtype(where, exp, backend, op, impl, dtype)
           for _, axis in ipairs(axes) do
             for _, n in ipairs(lists.n) do
               for _, s in ipairs(sampling) do

@@ -220,6 +220,14 @@ function M.read_set(dir, name)
   end
   check.one_set({ summary = { path = path, rows = rows, header = header }, samples = samples }, prov,
                 prov_path)
+  -- The traffic a row's impl recorded is a traffic class.
+  for _, row in ipairs(rows) do
+    local key = catalogue.traffic_key(row.backend, row.op, row.impl)
+    local t = prov[key]
+    if t ~= nil and not catalogue.traffic_classes[t] then
+      fail("%s: %s is %s, not a traffic class (materialised, fused)", prov_path, key, text.show(t))
+    end
+  end
   return prov, rows, samples
 end
 
@@ -288,6 +296,15 @@ function M.read_rounds(samples)
   return out
 end
 
+-- Sets s.traffic of each series whose provenance records its impl's
+-- traffic (catalogue.traffic_key: a worker backend's; read_set has
+-- checked the value).
+function M.recorded_traffic(series, prov)
+  for _, s in ipairs(series) do
+    s.traffic = prov[catalogue.traffic_key(s.backend, s.op, s.impl)]
+  end
+end
+
 -- Fills exp (a declared experiment: name, script, ...) with its results:
 -- dir, source, tag, prov, series, by_key, ns (sorted), nmax. Leaves
 -- exp.source = "missing" if there are none.
@@ -307,6 +324,7 @@ function M.load_at(exp, where)
   local rows, samples
   exp.prov, rows, samples = M.read_set(where.dir, exp.name)
   exp.series, exp.by_key = M.make_series(rows)
+  M.recorded_traffic(exp.series, exp.prov)
   exp.rounds = M.read_rounds(samples)
   for _, row in ipairs(rows) do
     row.point.rounds = exp.rounds and exp.rounds.by[point_key(row)]

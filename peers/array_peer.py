@@ -1,7 +1,8 @@
 """array_peer.py: the calls CuPy and NumPy share (the same array API), for
 cupy_peer.py and numpy_peer.py. Impl `article` is the article's CuPy code
 exactly: matmul of the matrix and an (N, 1) column; matmul of an (N, 1) and
-a (1, N) array, then sum over the axis. Every impl forms all N^2 products."""
+a (1, N) array, then sum over the axis. Every impl forms all N^2 products
+(its traffic, as it tells the runner: materialised)."""
 import os
 import platform
 
@@ -23,7 +24,9 @@ class ArrayPeer:
                 ("python_executable", os.path.realpath(os.sys.executable))]
 
     def impls(self):
-        return [(op, impl) for op, table in IMPLS.items() for impl in table]
+        """(op, impl, dtypes, traffic) of each impl served, the default of an op first."""
+        return [(op, impl, DTYPES, traffic) for op, table in IMPLS.items()
+                for impl, (traffic, _) in table.items()]
 
     def prepare(self, op, impl, axis, threads, arrays):
         if impl not in IMPLS.get(op, {}):
@@ -33,7 +36,7 @@ class ArrayPeer:
                           "(OPENBLAS_NUM_THREADS); use threads = 0")
         a = {k: self.to_device(v) for k, v in arrays.items()}
         self.synchronize()
-        return IMPLS[op][impl](self.xp, a, axis)
+        return IMPLS[op][impl][1](self.xp, a, axis)
 
     def copy_out(self, result, out):
         """Writes result into out, a NumPy array of its shape and dtype."""
@@ -67,15 +70,19 @@ def outer_article(xp, a, axis):
     return call
 
 
+DTYPES = ("f32", "f64")
+MATERIALISED = "materialised"  # forms the op's product (outer_sum's N x N matrix); PROTOCOL.md
+
+# op -> impl -> (traffic, a function of (xp, arrays, axis) returning the call).
 IMPLS = {
-    "copy": {"copy": lambda xp, a, axis: a["a"].copy},
+    "copy": {"copy": (MATERIALISED, lambda xp, a, axis: a["a"].copy)},
     "matvec": {
-        "article": matvec_article,
-        "dot": lambda xp, a, axis: (lambda m=a["a"], x=a["x"]: xp.dot(m, x)),
-        "matmul": lambda xp, a, axis: (lambda m=a["a"], x=a["x"]: m @ x),
+        "article": (MATERIALISED, matvec_article),
+        "dot": (MATERIALISED, lambda xp, a, axis: (lambda m=a["a"], x=a["x"]: xp.dot(m, x))),
+        "matmul": (MATERIALISED, lambda xp, a, axis: (lambda m=a["a"], x=a["x"]: m @ x)),
     },
     "outer_sum": {
-        "article": outer_article,
-        "outer": lambda xp, a, axis: (lambda x=a["x"], y=a["y"]: xp.outer(x, y).sum(axis=axis)),
+        "article": (MATERIALISED, outer_article),
+        "outer": (MATERIALISED, lambda xp, a, axis: (lambda x=a["x"], y=a["y"]: xp.outer(x, y).sum(axis=axis))),
     },
 }

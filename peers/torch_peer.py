@@ -2,7 +2,8 @@
 CPU or on a CUDA GPU. Impl `article` is the article's code exactly:
 torch.mm on an (N, 1) column with .to(device) after each call, and
 torch.sum(torch.mm(x, y), dim) for the outer product. The others are the
-forms a user would try. Every one forms all N^2 products."""
+forms a user would try. Every one forms all N^2 products (its traffic, as it
+tells the runner: materialised)."""
 import os
 import platform
 import re
@@ -57,7 +58,9 @@ class TorchPeer:
         return facts
 
     def impls(self):
-        return [(op, impl) for op, table in IMPLS.items() for impl in table]
+        """(op, impl, dtypes, traffic) of each impl served, the default of an op first."""
+        return [(op, impl, DTYPES, traffic) for op, table in IMPLS.items()
+                for impl, (traffic, _) in table.items()]
 
     def prepare(self, op, impl, axis, threads, arrays):
         if impl not in IMPLS.get(op, {}):
@@ -67,7 +70,7 @@ class TorchPeer:
         t = {k: self.torch.from_numpy(v).to(device=self.dev) for k, v in arrays.items()}
         if self.device == "cuda":
             self.torch.cuda.synchronize()
-        return IMPLS[op][impl](self.torch, self.dev, t, axis)
+        return IMPLS[op][impl][1](self.torch, self.dev, t, axis)
 
     def to_numpy(self, result):
         return result.detach().to("cpu").numpy()
@@ -122,17 +125,22 @@ def outer_article(torch, dev, t, axis):
     return call
 
 
+DTYPES = ("f32", "f64")
+MATERIALISED = "materialised"  # forms the op's product (outer_sum's N x N matrix); PROTOCOL.md
+
+# op -> impl -> (traffic, a function of (torch, device, tensors, axis) returning the call).
 IMPLS = {
-    "copy": {"clone": lambda torch, dev, t, axis: t["a"].clone},
+    "copy": {"clone": (MATERIALISED, lambda torch, dev, t, axis: t["a"].clone)},
     "matvec": {
-        "article": matvec_article,
-        "mv": lambda torch, dev, t, axis: (lambda a=t["a"], x=t["x"]: torch.mv(a, x)),
-        "matmul": lambda torch, dev, t, axis: (lambda a=t["a"], x=t["x"]: a @ x),
+        "article": (MATERIALISED, matvec_article),
+        "mv": (MATERIALISED, lambda torch, dev, t, axis: (lambda a=t["a"], x=t["x"]: torch.mv(a, x))),
+        "matmul": (MATERIALISED, lambda torch, dev, t, axis: (lambda a=t["a"], x=t["x"]: a @ x)),
     },
     "outer_sum": {
-        "article": outer_article,
-        "outer": lambda torch, dev, t, axis: (lambda x=t["x"], y=t["y"]: torch.outer(x, y).sum(dim=axis)),
-        "matmul": lambda torch, dev, t, axis: (
-            lambda x=t["x"].reshape(-1, 1), y=t["y"].reshape(1, -1): (x @ y).sum(dim=axis)),
+        "article": (MATERIALISED, outer_article),
+        "outer": (MATERIALISED, lambda torch, dev, t, axis: (
+            lambda x=t["x"], y=t["y"]: torch.outer(x, y).sum(dim=axis))),
+        "matmul": (MATERIALISED, lambda torch, dev, t, axis: (
+            lambda x=t["x"].reshape(-1, 1), y=t["y"].reshape(1, -1): (x @ y).sum(dim=axis))),
     },
 }

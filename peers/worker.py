@@ -23,7 +23,7 @@ try:
 except ImportError as e:  # said in reply to hello, as the reason the backend is unavailable
     np, NUMPY_MISSING = None, e
 
-PROTOCOL = 1
+PROTOCOL = 2
 OPS = ("copy", "matvec", "outer_sum")
 DTYPES = {"f32": "float32", "f64": "float64"}
 INPUTS = {"copy": ("a",), "matvec": ("a", "x"), "outer_sum": ("x", "y")}
@@ -61,21 +61,25 @@ class Worker:
         self.framework, self.device, self.folder = framework, device, folder
         self.peer = None
         self.points = {}
+        self.served = {}  # (op, impl) -> the dtypes it serves, as the hello said
 
     def path(self, handle, name):
         return os.path.join(self.folder, f"h{handle}-{name}.npy")
 
     def hello(self, f, say):
         if f.get("protocol") != str(PROTOCOL):
-            raise Refused("failed", f"this worker speaks protocol {PROTOCOL}")
+            raise Refused("failed", f"this worker speaks protocol {PROTOCOL}, not "
+                          f"'{printable(f.get('protocol', 'none'))[:20]}': runner and peers/ differ")
         if NUMPY_MISSING is not None:
             raise Refused("unavailable", f"cannot import numpy: {NUMPY_MISSING}")
         module = importlib.import_module(f"{self.framework}_peer")
         self.peer = module.open_peer(self.device)  # raises Refused("unavailable", ...)
         for key, value in self.peer.facts():
             say(f"fact {key} {printable(value) or 'unknown'}")
-        for op, impl in self.peer.impls():
-            say(f"serve {op} {impl} f32,f64")
+        # One line an impl: the runner registers each as a row of the backend.
+        for op, impl, dtypes, traffic in self.peer.impls():
+            say(f"serve {op} {impl} {','.join(dtypes)} {traffic}")
+            self.served[(op, impl)] = tuple(dtypes)
         return f"protocol={PROTOCOL} device={self.device}"
 
     def setup(self, f, say):
@@ -83,6 +87,8 @@ class Worker:
         op, impl, dtype = f.get("op"), f.get("impl"), f.get("dtype")
         if op not in OPS or dtype not in DTYPES:
             raise Refused("failed", f"unknown op '{op}' or dtype '{dtype}'")
+        if dtype not in self.served.get((op, impl), ()):
+            raise Refused("failed", f"impl {op}/{impl} is not served in {dtype}")
         n = integer(f, "n", 1, 2**31)
         axis = integer(f, "axis", -1, 1)
         threads = integer(f, "threads", 0, 1 << 16)

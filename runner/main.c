@@ -67,9 +67,12 @@ static const char usage[] =
     "is writing one of the experiments), 130 interrupted (SIGINT, SIGTERM or SIGHUP; a second\n"
     "one exits at once)\n";
 
-/* "copy: memcpy; matvec: loop; ...": the ops b serves (test ops left out). */
-static void print_impls(const struct kernel_backend *b)
+/* "copy: memcpy; matvec: loop; ...": the ops b serves (test ops left out).
+ * Returns how many it printed (none for a worker backend that cannot
+ * start: its impls are its worker's). */
+static int print_impls(const struct kernel_backend *b)
 {
+    int count = 0;
     const char *sep = "";
     for (int op = 0; op < kernel_op_count(); op++) {
         const struct kernel_impl *impl;
@@ -79,7 +82,9 @@ static void print_impls(const struct kernel_backend *b)
         for (int i = 0; (impl = kernel_impl_at(b, op, i)); i++)
             printf("%s%s", i ? "," : " ", impl->name);
         sep = "; ";
+        count++;
     }
+    return count;
 }
 
 static int cmd_list(int argc, char **argv)
@@ -103,7 +108,10 @@ static int cmd_list(int argc, char **argv)
         if (interrupt_pending()) /* its answer would be "interrupted" */
             return fprintf(stderr, "\nrunner: interrupted\n"), EXIT_INTERRUPTED;
         printf("%-10s %-10s ", all[i]->name, ok ? "yes" : "no");
-        print_impls(all[i]);
+        if (print_impls(all[i]) == 0 && !ok) {
+            printf("not available: %s\n%-21s %s\n", reason, "", all[i]->summary);
+            continue;
+        }
         printf("\n%-21s %s\n", "", ok ? all[i]->summary : reason);
     }
     printf("dtypes: ");

@@ -19,52 +19,79 @@ static void push_strings(lua_State *L, const char *const *names, int count)
     }
 }
 
-/* __index of a backend's description: `available` and `reason` are asked of
- * the backend when first read, then kept (a framework backend starts its
- * worker to answer, so only what a script or report uses is started).
- * Upvalue 1: the backend. [-0, +1] */
-static int l_backend_lazy(lua_State *L)
-{
-    const struct kernel_backend *b = lua_touserdata(L, lua_upvalueindex(1));
-    const char *key = lua_tostring(L, 2);
-    if (!key || (strcmp(key, "available") != 0 && strcmp(key, "reason") != 0))
-        return lua_pushnil(L), 1;
-    char reason[KERNEL_ERR_LEN] = "";
-    int ok = b->available(reason);
-    lua_pushboolean(L, ok);
-    lua_setfield(L, 1, "available");
-    lua_pushstring(L, reason);
-    lua_setfield(L, 1, "reason");
-    lua_getfield(L, 1, key);
-    return 1;
-}
-
-/* Pushes b's impls of each op it serves as two tables: ops (op -> impl
- * names, the default first) and traffic (op -> impl -> its traffic
- * class). [-0, +2] */
+/* Pushes b's impls of each op it serves as three tables: ops (op -> impl
+ * names, the default first), traffic (op -> impl -> its traffic class) and
+ * dtypes (op -> impl -> the dtypes it serves). A worker backend's are its
+ * worker's, which the lookups start. [-0, +3] */
 static void push_impls(lua_State *L, const struct kernel_backend *b)
 {
     lua_newtable(L); /* ops */
     lua_newtable(L); /* traffic */
+    lua_newtable(L); /* dtypes */
     for (int op = 0; op < kernel_op_count(); op++) {
         const struct kernel_impl *impl;
         if (!kernel_impl_at(b, op, 0))
             continue;
         lua_newtable(L);
         lua_newtable(L);
+        lua_newtable(L);
         for (int i = 0; (impl = kernel_impl_at(b, op, i)); i++) {
             lua_pushstring(L, impl->name);
-            lua_rawseti(L, -3, i + 1);
+            lua_rawseti(L, -4, i + 1);
             lua_pushstring(L, kernel_traffic_name(impl->traffic));
+            lua_setfield(L, -3, impl->name);
+            lua_newtable(L);
+            for (int d = 0, k = 0; d < DTYPE_COUNT; d++)
+                if (kernel_impl_serves(b, impl, (enum kernel_dtype)d)) {
+                    lua_pushstring(L, kernel_dtype_name((enum kernel_dtype)d));
+                    lua_rawseti(L, -2, ++k);
+                }
             lua_setfield(L, -2, impl->name);
         }
-        lua_setfield(L, -3, kernel_op_name(op));
-        lua_setfield(L, -3, kernel_op_name(op));
+        lua_setfield(L, -4, kernel_op_name(op));
+        lua_setfield(L, -4, kernel_op_name(op));
+        lua_setfield(L, -4, kernel_op_name(op));
     }
 }
 
-/* Pushes one backend's description: label, summary, gpu, worker, ops,
- * traffic; available and reason on first use. [-0, +1] */
+/* Sets ops, traffic and dtypes of the description at index t. [-0, +0] */
+static void set_impls(lua_State *L, int t, const struct kernel_backend *b)
+{
+    t = lua_absindex(L, t);
+    push_impls(L, b);
+    lua_setfield(L, t, "dtypes");
+    lua_setfield(L, t, "traffic");
+    lua_setfield(L, t, "ops");
+}
+
+/* __index of a backend's description: `available` and `reason` are asked of
+ * the backend when first read, and a worker backend's `ops`, `traffic` and
+ * `dtypes` (its worker's hello says them), then kept: only a backend that a
+ * script or report asks about is started. Upvalue 1: the backend. [-0, +1] */
+static int l_backend_lazy(lua_State *L)
+{
+    const struct kernel_backend *b = lua_touserdata(L, lua_upvalueindex(1));
+    const char *key = lua_tostring(L, 2);
+    if (key && (strcmp(key, "available") == 0 || strcmp(key, "reason") == 0)) {
+        char reason[KERNEL_ERR_LEN] = "";
+        int ok = b->available(reason);
+        lua_pushboolean(L, ok);
+        lua_setfield(L, 1, "available");
+        lua_pushstring(L, reason);
+        lua_setfield(L, 1, "reason");
+    } else if (key && (strcmp(key, "ops") == 0 || strcmp(key, "traffic") == 0 ||
+                       strcmp(key, "dtypes") == 0)) {
+        set_impls(L, 1, b);
+    } else {
+        return lua_pushnil(L), 1;
+    }
+    lua_getfield(L, 1, key);
+    return 1;
+}
+
+/* Pushes one backend's description: label, summary, gpu, worker; ops,
+ * traffic and dtypes (a worker backend's on first use); available and
+ * reason on first use. [-0, +1] */
 static void push_backend(lua_State *L, const struct kernel_backend *b)
 {
     lua_newtable(L);
@@ -76,9 +103,8 @@ static void push_backend(lua_State *L, const struct kernel_backend *b)
     lua_setfield(L, -2, "gpu");
     lua_pushboolean(L, b->worker);
     lua_setfield(L, -2, "worker");
-    push_impls(L, b);
-    lua_setfield(L, -3, "traffic");
-    lua_setfield(L, -2, "ops");
+    if (!b->worker)
+        set_impls(L, -1, b);
     lua_createtable(L, 0, 1);
     lua_pushlightuserdata(L, (void *)b);
     lua_pushcclosure(L, l_backend_lazy, 1);

@@ -73,6 +73,119 @@ fifo|1|h1-out.npy: not a regular file
 extra|4|FAILED: worker numpy, 'time': it wrote after its last reply, outside the protocol
 CASES
 
+# The impls come from the worker's hello. A peer serving two impls the
+# runner never heard of, fused (no N x N product): each runs through
+# `runner run`, checked against the float64 reference, timed, and written
+# with the bytes of its traffic (x and y read, out written: 3 s n), its
+# traffic in the provenance; the article beside it with the product's.
+cat >"$tmp/fused.lua" <<'LUA'
+experiment { name = "fused", backend = "numpy", dtype = { "f32", "f64" }, op = "outer_sum",
+             axis = { 0, 1 }, impl = { "sums", "article" }, n = { 1, 33, 257 },
+             iterations = 3, samples = 3, warmup = 0 }
+experiment { name = "fused64", backend = "numpy", dtype = "f64", op = "outer_sum", axis = 0,
+             impl = "sums_f64", n = 64, iterations = 3, samples = 3, warmup = 0 }
+LUA
+FLOPBENCH_PYTHON=/usr/bin/python3 FLOPBENCH_FAULT=fused FLOPBENCH_PEERS=tests/workers TMPDIR="$tmp/tmpdir" \
+    "$runner" list >"$tmp/list" 2>&1
+expect "runner list shows the impls the worker serves ($(grep '^numpy' "$tmp/list"))" \
+    grep -q '^numpy  *yes  *copy: copy; matvec: article,dot,matmul; outer_sum: article,outer,sums,sums_f64$' "$tmp/list"
+FLOPBENCH_PYTHON=/usr/bin/python3 FLOPBENCH_FAULT=fused FLOPBENCH_PEERS=tests/workers TMPDIR="$tmp/tmpdir" \
+    timeout 120 "$runner" run "$tmp/fused.lua" --out "$tmp/fused" --quiet 2>"$tmp/err"
+expect "the worker's own fused impls run, checked and timed ($(head -3 "$tmp/err"))" [ $? -eq 0 ]
+awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+         { rows[$c["impl"]]++
+           s = $c["dtype"] == "f64" ? 8 : 4; n = $c["n"]
+           want = $c["impl"] == "article" ? s * (2 * n * n + 3 * n) : 3 * s * n
+           if ($c["bytes"] != want || !($c["median_s"] > 0) || $c["samples"] != 3 ||
+               !($c["rel_err"] >= 0 && $c["rel_err"] < 1e-5))
+             { print "bad row " NR ": bytes " $c["bytes"] ", want " want ": " $0; bad = 1 } }
+         END { if (rows["sums"] != 12 || rows["article"] != 12) { print "rows: " rows["sums"] " sums, " rows["article"] " article"; bad = 1 }
+               exit bad }' "$tmp/fused/fused/summary.csv" >"$tmp/awk" 2>&1
+expect "each point has the bytes of its impl's traffic ($(cat "$tmp/awk"))" [ $? -eq 0 ]
+check "the provenance records the new impl's traffic" grep -qx 'numpy_traffic_outer_sum_sums,fused' "$tmp/fused/fused/provenance.csv"
+check "and the article's" grep -qx 'numpy_traffic_outer_sum_article,materialised' "$tmp/fused/fused/provenance.csv"
+check "an impl served in f64 only runs in f64" grep -q '^fused64,numpy,outer_sum,sums_f64,f64,' "$tmp/fused/fused64/summary.csv"
+
+# The report draws it as fused from the results alone: no worker can start.
+printf 'figure { file = "fused-runtime", kind = "runtime", experiment = "fused",\n  series = { { impl = "sums", dtype = "f64", axis = 0 }, { impl = "article", dtype = "f64", axis = 0 } } }\n' \
+    >"$tmp/fused_report.lua"
+mkdir -p "$tmp/gen"
+FLOPBENCH_PYTHON=/nonexistent/python3 "$runner" report "$tmp/fused_report.lua" --out "$tmp/gen" \
+    --results "$tmp/fused" --tag thishost --profile full "$tmp/fused.lua" >"$tmp/stdout" 2>"$tmp/err"
+expect "the report on the worker's results runs without a worker ($(tail -2 "$tmp/err" | tr '\n' ' '))" [ $? -eq 0 ]
+check "and draws the fused impl in the fused style" grep -q "title 'fused, columns (axis 0)" "$tmp/gen/fused-runtime.gp"
+check "and the article in the materialised one" grep -q "title 'outer, columns (axis 0)" "$tmp/gen/fused-runtime.gp"
+
+# What a script asks of a worker is checked against what it serves.
+printf 'experiment { name = "x", backend = "numpy", dtype = "f32", op = "outer_sum", axis = 0, impl = "sums_f64", n = 8 }\n' >"$tmp/bad.lua"
+FLOPBENCH_PYTHON=/usr/bin/python3 FLOPBENCH_FAULT=fused FLOPBENCH_PEERS=tests/workers \
+    "$runner" run "$tmp/bad.lua" --dry-run >/dev/null 2>"$tmp/err"
+expect "an impl asked in a dtype it does not serve exits 2 (got $?)" [ $? -eq 2 ]
+same "and says which it serves" "$(head -1 "$tmp/err")" \
+    "$tmp/bad.lua:1: experiment 'x': backend 'numpy' serves impl 'sums_f64' of op 'outer_sum' in f64 only, not in f32"
+printf 'experiment { name = "x", backend = "numpy", dtype = "f32", op = "matvec", impl = "mv", n = 8 }\n' >"$tmp/bad.lua"
+FLOPBENCH_PYTHON=/usr/bin/python3 "$runner" run "$tmp/bad.lua" --dry-run >/dev/null 2>"$tmp/err"
+expect "an impl the worker does not serve exits 2 (got $?)" [ $? -eq 2 ]
+same "and names those it serves" "$(head -1 "$tmp/err")" \
+    "$tmp/bad.lua:1: experiment 'x': backend 'numpy' has no impl 'mv' for op 'matvec' (valid: article, dot, matmul)"
+
+# Each serve line is input: a malformed one fails the hello, naming the
+# backend, the worker script and the line; the backend is unavailable.
+while IFS='|' read -r fault text; do
+    [ -n "$fault" ] || continue
+    FLOPBENCH_PYTHON=/usr/bin/python3 FLOPBENCH_FAULT=$fault FLOPBENCH_PEERS=tests/workers TMPDIR="$tmp/tmpdir" \
+        timeout 60 "$runner" run "$tmp/f.lua" --out "$tmp/fo" --quiet 2>"$tmp/err"
+    rc=$?
+    expect "$fault: exit 3 (got $rc: $(head -1 "$tmp/err"))" [ "$rc" -eq 3 ]
+    expect "$fault: the message says '$text' ($(head -1 "$tmp/err"))" grep -qF -- "$text" "$tmp/err"
+    expect "$fault: nothing is written, no stray files" [ ! -e "$tmp/fo/f/summary.csv" ] && [ -z "$(ls -A "$tmp/tmpdir")" ]
+done <<'CASES'
+serve-unknown-op|needs backend 'numpy', unavailable here: /usr/bin/python3: the worker's hello: worker numpy (tests/workers/worker.py) sent 'serve gemm article f32,f64 materialised': unknown op 'gemm' (the runner's ops: copy, matvec, outer_sum
+serve-unknown-traffic|worker numpy (tests/workers/worker.py) sent 'serve outer_sum sums f32,f64 streamed': unknown traffic 'streamed' (valid: materialised, fused)
+serve-bad-name|worker numpy (tests/workers/worker.py) sent 'serve outer_sum Sums-2 f32,f64 fused': impl name 'Sums-2' is not 1 to 31 characters of a-z, 0-9 and _
+serve-long-name|impl name 'ssssssssssssssssssssssssssssssss' is not 1 to 31 characters
+serve-duplicate|worker numpy (tests/workers/worker.py) sent 'serve matvec dot f32,f64 materialised': impl matvec/dot is served twice
+serve-no-dtype|worker numpy (tests/workers/worker.py) sent 'serve outer_sum sums  fused': DTYPES '' is not a comma list of f32 and f64
+serve-unknown-dtype|sent 'serve outer_sum sums f32,f16 fused': dtype 'f16' is not one of f32, f64
+serve-too-many|sent 'serve matvec m26 f32 materialised': more than 32 serve lines, the most a worker may register
+serve-none|/usr/bin/python3: the worker's hello: worker numpy (tests/workers/worker.py) serves no impl: its hello has no serve line
+CASES
+FLOPBENCH_PYTHON=/usr/bin/python3 FLOPBENCH_FAULT=serve-unknown-traffic FLOPBENCH_PEERS=tests/workers \
+    "$runner" list >"$tmp/list" 2>&1
+expect "runner list says a worker that cannot start is not available, and why ($(grep '^numpy' "$tmp/list"))" \
+    grep -q "^numpy  *no  *not available: /usr/bin/python3: the worker's hello: worker numpy .*unknown traffic 'streamed'" "$tmp/list"
+cat >"$tmp/opt.lua" <<'LUA'
+experiment { name = "opt", backend = { "numpy", "cpu" }, dtype = "f32", op = "matvec", impl = { "dot", "loop" },
+             n = 8, iterations = 2, samples = 2, warmup = 0, optional = true }
+LUA
+FLOPBENCH_PYTHON=/usr/bin/python3 FLOPBENCH_FAULT=serve-duplicate FLOPBENCH_PEERS=tests/workers TMPDIR="$tmp/tmpdir" \
+    "$runner" run "$tmp/opt.lua" --out "$tmp/opt" --quiet 2>"$tmp/err"
+expect "an optional experiment skips a worker that cannot start ($(head -1 "$tmp/err"))" [ $? -eq 0 ]
+check "saying why" grep -q "^opt: skipping backend 'numpy' (optional): .*impl matvec/dot is served twice" "$tmp/err"
+same "and measures the rest" "$(cut -d, -f2,4 "$tmp/opt/opt/summary.csv" | tail -n +2)" "cpu,loop"
+
+# The worker speaks one protocol and refuses another, saying so.
+mkdir -p "$tmp/proto"
+printf 'hello protocol=1\nquit\n' | /usr/bin/python3 -B peers/worker.py --framework numpy --device cpu \
+    --dir "$tmp/proto" >"$tmp/proto.out" 2>/dev/null
+same "a worker asked for protocol 1 refuses it" "$(cat "$tmp/proto.out")" \
+    "error failed this worker speaks protocol 2, not '1': runner and peers/ differ"
+
+# A script, list or report that names no worker backend starts no worker
+# (the interpreter here leaves a mark when it is started).
+printf '#!/bin/sh\ntouch "%s/started"\nexec /usr/bin/python3 "$@"\n' "$tmp" >"$tmp/python"
+chmod +x "$tmp/python"
+FLOPBENCH_PYTHON=$tmp/python "$runner" run tests/e2e/tiny.lua --out "$tmp/tiny" --quiet 2>"$tmp/err"
+expect "a run of the cpu backends exits 0 ($(head -1 "$tmp/err"))" [ $? -eq 0 ]
+FLOPBENCH_PYTHON=$tmp/python "$runner" run tests/e2e/tiny.lua --dry-run >/dev/null 2>&1
+FLOPBENCH_PYTHON=$tmp/python "$runner" list cpu >/dev/null 2>&1
+mkdir -p "$tmp/gen2"
+FLOPBENCH_PYTHON=$tmp/python "$runner" report tests/catalogue/axpy_report.lua --out "$tmp/gen2" \
+    --results "$tmp/tiny" --tag thishost --profile full tests/catalogue/axpy.lua >/dev/null 2>&1
+expect "and neither it, --dry-run, list cpu nor a report started a worker" [ ! -e "$tmp/started" ]
+FLOPBENCH_PYTHON=$tmp/python "$runner" list numpy >/dev/null 2>&1
+expect "while list numpy does (the mark works)" [ -e "$tmp/started" ]
+
 # What a framework or its libraries print on standard output is not a reply.
 FLOPBENCH_PYTHON=/usr/bin/python3 FLOPBENCH_FAULT=print FLOPBENCH_PEERS=tests/workers TMPDIR="$tmp/tmpdir" \
     timeout 60 "$runner" run "$tmp/f.lua" --out "$tmp/fo" --quiet 2>"$tmp/err"

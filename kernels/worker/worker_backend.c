@@ -1,9 +1,11 @@
 /* worker_backend.c: the article's frameworks as backends: torch (CPU),
  * torch-cuda, cupy (GPU) and numpy (CPU). Each is a worker process from
  * peers/ (peers/PROTOCOL.md), started once per run on first use and kept
- * across points. As for every backend, the runner draws the inputs from the
- * point's seed and checks the output against its own float64 reference; the
- * worker only runs and times the framework's calls. */
+ * across points; its hello registers the impls it serves as the backend's
+ * impl rows (worker_impls.c), so nothing here names an impl. As for every
+ * backend, the runner draws the inputs from the point's seed and checks the
+ * output against its own float64 reference; the worker only runs and times
+ * the framework's calls. */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
@@ -21,11 +23,12 @@
 #include "npy.h"
 #include "random.h"
 #include "reference.h"
+#include "worker_impls.h"
 #include "worker_proc.h"
 
 #define WORKER_FACTS 48
-#define WORKER_SERVED 64
 #define WORKER_TIMEOUT_DEFAULT 120.0 /* seconds: a cold `import torch` with CUDA takes tens */
+#define WORKER_PROTOCOL "2"          /* the version of peers/PROTOCOL.md spoken */
 
 struct worker_fact {
     char key[64];
@@ -42,8 +45,10 @@ struct worker_live {
     struct worker_proc proc;
     struct worker_fact facts[WORKER_FACTS];
     int nfacts;
-    char served[WORKER_SERVED][64]; /* "op impl" */
-    int nserved;
+    struct worker_impls impls;       /* the backend's impl rows, from the first hello */
+    struct worker_impls hello_impls; /* those of the hello in progress */
+    int registered;                  /* 1: impls holds a hello's rows */
+    char hello_err[KERNEL_ERR_LEN];  /* why a line of the hello was refused */
     long next_handle, starts;
     double last_request_s; /* seconds the last request took, by the runner's clock */
 };
@@ -116,47 +121,57 @@ static int python_candidates(const char *out[2])
     return 2;
 }
 
-/* Records a `fact KEY VALUE` or `serve OP IMPL DTYPES` line of the hello. */
+/* Records a `fact KEY VALUE` line of the hello; 0, or -1 and why in
+ * w->hello_err. */
+static int on_fact(struct worker_live *w, const char *line)
+{
+    char key[64];
+    int end = 0;
+    if (sscanf(line, "fact %63[a-z0-9_] %n", key, &end) != 1 || end == 0 || line[end - 1] != ' ' ||
+        strlen(line + end) >= sizeof w->facts[0].value || w->nfacts == WORKER_FACTS)
+        return -1;
+    /* The runner's own facts of a worker are not the worker's to say. */
+    if (strcmp(key, "python") == 0 || strcmp(key, "worker_starts") == 0 ||
+        strncmp(key, "traffic_", 8) == 0)
+        return say(w->hello_err, "worker %s (%s) says fact '%s', which is the runner's to record",
+                   w->backend->name, w->script, key), -1;
+    struct worker_fact *f = &w->facts[w->nfacts++];
+    snprintf(f->key, sizeof f->key, "%s", key);
+    snprintf(f->value, sizeof f->value, "%s", line + end);
+    return 0;
+}
+
+/* Records a `fact` or `serve` line of the hello; 0, or -1 and why in
+ * w->hello_err (a line that is neither leaves it empty). */
 static int on_hello_line(void *ctx, const char *line)
 {
     struct worker_live *w = ctx;
-    char key[64], rest[256], op[24], impl[32], dtypes[32];
-    int end = 0;
-    if (sscanf(line, "fact %63[a-z0-9_] %n", key, &end) == 1 && end > 0 && line[end - 1] == ' ' &&
-        strlen(line + end) < sizeof rest && w->nfacts < WORKER_FACTS) {
-        /* The runner's own facts of a worker are not the worker's to say. */
-        if (strcmp(key, "python") == 0 || strcmp(key, "worker_starts") == 0)
-            return -1;
-        snprintf(rest, sizeof rest, "%s", line + end);
-        struct worker_fact *f = &w->facts[w->nfacts++];
-        snprintf(f->key, sizeof f->key, "%s", key);
-        snprintf(f->value, sizeof f->value, "%s", rest);
+    char why[KERNEL_ERR_LEN];
+    if (strncmp(line, "fact ", 5) == 0)
+        return on_fact(w, line);
+    if (strncmp(line, "serve ", 6) != 0)
+        return -1;
+    if (worker_impls_serve(&w->hello_impls, line, why, sizeof why) == 0)
         return 0;
-    }
-    end = 0;
-    if (sscanf(line, "serve %23s %31s %31s%n", op, impl, dtypes, &end) == 3 && line[end] == '\0' &&
-        w->nserved < WORKER_SERVED && strcmp(dtypes, "f32,f64") == 0) {
-        snprintf(w->served[w->nserved++], sizeof w->served[0], "%s %s", op, impl);
-        return 0;
-    }
+    say(w->hello_err, "worker %s (%s) sent '%.120s': %s", w->backend->name, w->script, line, why);
     return -1;
 }
 
-/* 0 if the worker serves every impl row of the backend, else -1 and why. */
-static int check_served(struct worker_live *w, char *reason)
+/* Makes the hello's impls the backend's rows: at the first hello they are
+ * registered; a worker started again must serve the same. 0, or -1 and why. */
+static int register_impls(struct worker_live *w, char *err)
 {
-    for (const struct kernel_impl *i = w->backend->impls; i->op; i++) {
-        char want[64];
-        int found = 0;
-        snprintf(want, sizeof want, "%s %s", i->op, i->name);
-        for (int k = 0; k < w->nserved && !found; k++)
-            found = strcmp(w->served[k], want) == 0;
-        if (!found) {
-            say(reason, "%s does not serve %s/%s in f32 and f64, as the runner lists it",
-                w->script, i->op, i->name);
-            return -1;
-        }
+    if (w->hello_impls.count == 0)
+        return say(err, "worker %s (%s) serves no impl: its hello has no serve line",
+                   w->backend->name, w->script), -1;
+    if (!w->registered) {
+        worker_impls_copy(&w->impls, &w->hello_impls);
+        w->registered = 1;
+        return 0;
     }
+    if (!worker_impls_same(&w->impls, &w->hello_impls))
+        return say(err, "worker %s (%s), started again, serves other impls than at its first start",
+                   w->backend->name, w->script), -1;
     return 0;
 }
 
@@ -213,23 +228,30 @@ static int start_with(struct worker_live *w, const char *python, char *err)
     char *argv[] = { (char *)python, "-B", w->script, "--framework", (char *)w->framework,
                      "--device", (char *)w->device, "--dir", w->dir, NULL };
     snprintf(log, sizeof log, "%s/stderr.log", w->dir);
-    w->nfacts = w->nserved = 0;
+    w->nfacts = 0;
+    w->hello_err[0] = '\0';
+    worker_impls_clear(&w->hello_impls);
     if (worker_start(&w->proc, argv, log, msg, sizeof msg) != 0)
         return say(err, "%s: %s", python, msg), -1;
-    enum worker_result r = worker_request(&w->proc, "hello protocol=1", worker_timeout(),
+    enum worker_result r = worker_request(&w->proc, "hello protocol=" WORKER_PROTOCOL, worker_timeout(),
                                           on_hello_line, w, reply, sizeof reply, msg, sizeof msg);
     char proto[16], device[16];
-    if (r == WORKER_OK && (worker_field(reply, "protocol", proto, sizeof proto) || strcmp(proto, "1")))
-        r = WORKER_FAILED, say(msg, "it speaks protocol '%.40s', not 1", reply);
+    if (r != WORKER_OK && w->hello_err[0])
+        say(msg, "%s", w->hello_err);
+    if (r == WORKER_OK && (worker_field(reply, "protocol", proto, sizeof proto) ||
+                           strcmp(proto, WORKER_PROTOCOL) != 0))
+        r = WORKER_FAILED, say(msg, "it speaks protocol '%.40s', not " WORKER_PROTOCOL, reply);
     if (r == WORKER_OK && (worker_field(reply, "device", device, sizeof device) ||
                            strcmp(device, w->device) != 0))
         r = WORKER_FAILED, say(msg, "it runs on device '%.40s', not %s", reply, w->device);
-    if (r == WORKER_OK && check_served(w, err) == 0) {
+    if (r == WORKER_OK && register_impls(w, msg) == 0) {
         snprintf(w->python, sizeof w->python, "%s", python);
         w->starts++;
         return 0;
     }
-    if (r == WORKER_REFUSED && strncmp(msg, "unavailable ", 12) == 0)
+    if (r == WORKER_OK)
+        say(err, "%s: the worker's hello: %s", python, msg);
+    else if (r == WORKER_REFUSED && strncmp(msg, "unavailable ", 12) == 0)
         say(err, "%s %s", python, msg + 12); /* "python3 cannot import torch: ..." */
     else if (r != WORKER_OK)
         say(err, "%s: the worker's hello: %s", python, msg);
@@ -544,8 +566,10 @@ static void worker_teardown(void *state)
     state_free(s);
 }
 
-/* Facts of the worker's hello, as <backend>_<key> (torch_cuda_device_name). */
-static void worker_describe(struct worker_live *w, kernel_fact_fn fact, void *ctx)
+/* Facts of the worker's hello, as <backend>_<key> (torch_cuda_device_name),
+ * and the traffic of p's impl as <backend>_traffic_<op>_<impl>. */
+static void worker_describe(struct worker_live *w, const struct kernel_point *p, kernel_fact_fn fact,
+                            void *ctx)
 {
     char prefix[32], key[128];
     snprintf(prefix, sizeof prefix, "%s", w->backend->name);
@@ -562,29 +586,20 @@ static void worker_describe(struct worker_live *w, kernel_fact_fn fact, void *ct
         snprintf(key, sizeof key, "%s_%s", prefix, w->facts[i].key);
         fact(ctx, key, w->facts[i].value);
     }
+    /* The traffic of the point's impl, which the report reads from the
+     * results: it knows no worker's impls without starting one. */
+    char err[KERNEL_ERR_LEN];
+    const struct kernel_impl *impl = p ? kernel_impl_lookup(w->backend, p, err) : NULL;
+    if (impl) {
+        snprintf(key, sizeof key, "%s_traffic_%s_%s", prefix, impl->op, impl->name);
+        fact(ctx, key, kernel_traffic_name(impl->traffic));
+    }
 }
 
-/* The impl rows of each worker backend: `article` first (the article's
- * calls exactly), then the forms a user would try; peers/ says what each
- * calls. Each forms the outer product it sums (materialised); the worker
- * runs them, so a row calls nothing of the runner's. */
-#define WORKER_IMPL(OP, NAME) { OP, NAME, TRAFFIC_MATERIALISED, { NULL, NULL }, 0 }
-static const struct kernel_impl torch_impls[] = {
-    WORKER_IMPL("copy", "clone"),       WORKER_IMPL("matvec", "article"),
-    WORKER_IMPL("matvec", "mv"),        WORKER_IMPL("matvec", "matmul"),
-    WORKER_IMPL("outer_sum", "article"), WORKER_IMPL("outer_sum", "outer"),
-    WORKER_IMPL("outer_sum", "matmul"), WORKER_IMPL(NULL, NULL),
-};
-static const struct kernel_impl array_impls[] = {
-    WORKER_IMPL("copy", "copy"),        WORKER_IMPL("matvec", "article"),
-    WORKER_IMPL("matvec", "dot"),       WORKER_IMPL("matvec", "matmul"),
-    WORKER_IMPL("outer_sum", "article"), WORKER_IMPL("outer_sum", "outer"),
-    WORKER_IMPL(NULL, NULL),
-};
-
-/* One backend: its table and the three functions that need its worker
- * without a point state to find it by. */
-#define WORKER_BACKEND(var, NAME, LABEL, FRAMEWORK, DEVICE, GPU, IMPLS, SUMMARY)                  \
+/* One backend: its table (its impl rows are its worker's registered ones)
+ * and the functions that need its worker without a point state to find it
+ * by. */
+#define WORKER_BACKEND(var, NAME, LABEL, FRAMEWORK, DEVICE, GPU, SUMMARY)                         \
     extern const struct kernel_backend var;                                                     \
     static struct worker_live var##_live = { .backend = &var, .framework = FRAMEWORK,           \
                                              .device = DEVICE };                                \
@@ -594,19 +609,19 @@ static const struct kernel_impl array_impls[] = {
     static int var##_setup(const struct kernel_point *p, void **s, char *e)                     \
     { return worker_setup(&var##_live, p, s, e); }                                              \
     static void var##_describe(const struct kernel_point *p, kernel_fact_fn f, void *c)         \
-    { (void)p; worker_describe(&var##_live, f, c); }                                            \
+    { worker_describe(&var##_live, p, f, c); }                                                  \
     const struct kernel_backend var = {                                                         \
-        .name = NAME, .label = LABEL, .summary = SUMMARY, .impls = IMPLS,                       \
+        .name = NAME, .label = LABEL, .summary = SUMMARY, .impls = var##_live.impls.rows,       \
         .available = var##_available, .memory = var##_memory, .setup = var##_setup,             \
         .verify = worker_verify, .run = worker_run, .teardown = worker_teardown,                \
         .describe = var##_describe, .gpu = GPU, .worker = 1,                                    \
     }
 
-WORKER_BACKEND(backend_torch, "torch", "PyTorch", "torch", "cpu", 0, torch_impls,
+WORKER_BACKEND(backend_torch, "torch", "PyTorch", "torch", "cpu", 0,
                "PyTorch on the CPU (a worker: peers/torch_peer.py)");
-WORKER_BACKEND(backend_torch_cuda, "torch-cuda", "PyTorch", "torch", "cuda", 1, torch_impls,
+WORKER_BACKEND(backend_torch_cuda, "torch-cuda", "PyTorch", "torch", "cuda", 1,
                "PyTorch on the GPU, timed with CUDA events (a worker: peers/torch_peer.py)");
-WORKER_BACKEND(backend_cupy, "cupy", "CuPy", "cupy", "cuda", 1, array_impls,
+WORKER_BACKEND(backend_cupy, "cupy", "CuPy", "cupy", "cuda", 1,
                "CuPy on the GPU, timed with CUDA events (a worker: peers/cupy_peer.py)");
-WORKER_BACKEND(backend_numpy, "numpy", "NumPy", "numpy", "cpu", 0, array_impls,
+WORKER_BACKEND(backend_numpy, "numpy", "NumPy", "numpy", "cpu", 0,
                "NumPy on the CPU, CuPy's counterpart (a worker: peers/numpy_peer.py)");

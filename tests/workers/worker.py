@@ -1,5 +1,9 @@
 """A worker that misbehaves on purpose, for tests/workers.sh: the real
-peers/worker.py with one fault from $FLOPBENCH_FAULT planted in it."""
+peers/worker.py with one fault from $FLOPBENCH_FAULT planted in it. With
+FLOPBENCH_FAULT=fused its numpy peer also serves two impls the runner has
+never heard of (outer_sum `sums`, f32 and f64, and `sums_f64`, f64 only,
+both fused: y * sum(x) or x * sum(y), no N x N product); with serve-*, one
+malformed serve line in its hello."""
 import os
 import signal
 import sys
@@ -8,9 +12,42 @@ import time
 here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(here, "..", "..", "peers"))
 import numpy as np  # noqa: E402
+import array_peer  # noqa: E402
 import worker as real  # noqa: E402
 
 fault = os.environ.get("FLOPBENCH_FAULT", "")
+
+
+def sums(xp, a, axis):
+    """outer_sum without its product: column j sums x_i y_j, y_j sum(x); row i, x_i sum(y)."""
+    x, y = a["x"], a["y"]
+    return (lambda: y * x.sum()) if axis == 0 else (lambda: x * y.sum())
+
+
+if fault == "fused":
+    array_peer.IMPLS["outer_sum"]["sums"] = ("fused", sums)
+    array_peer.IMPLS["outer_sum"]["sums_f64"] = ("fused", sums)
+    served = array_peer.ArrayPeer.impls
+    array_peer.ArrayPeer.impls = lambda self: [
+        (op, impl, ("f64",) if impl == "sums_f64" else dtypes, traffic)
+        for op, impl, dtypes, traffic in served(self)]
+
+# One malformed serve line after the good ones (a list of them: too many).
+BAD_SERVE = {
+    "serve-unknown-op": [("gemm", "article", ("f32", "f64"), "materialised")],
+    "serve-unknown-traffic": [("outer_sum", "sums", ("f32", "f64"), "streamed")],
+    "serve-bad-name": [("outer_sum", "Sums-2", ("f32", "f64"), "fused")],
+    "serve-long-name": [("outer_sum", "s" * 32, ("f32", "f64"), "fused")],
+    "serve-duplicate": [("matvec", "dot", ("f32", "f64"), "materialised")],
+    "serve-no-dtype": [("outer_sum", "sums", (), "fused")],
+    "serve-unknown-dtype": [("outer_sum", "sums", ("f32", "f16"), "fused")],
+    "serve-too-many": [("matvec", f"m{i}", ("f32",), "materialised") for i in range(40)],
+}
+if fault in BAD_SERVE:
+    good = array_peer.ArrayPeer.impls
+    array_peer.ArrayPeer.impls = lambda self: good(self) + BAD_SERVE[fault]
+if fault == "serve-none":
+    array_peer.ArrayPeer.impls = lambda self: []
 call, timed, setup, hello = real.Worker.call, real.Worker.time, real.Worker.setup, real.Worker.hello
 
 

@@ -168,6 +168,11 @@ cases.duplicate_point = function(case)
   s.samples = nil
   save(case, "fig2-cpu", s)
 end
+cases.traffic_unknown = function(case)
+  local s = load("fig2-cpu", id)
+  prov_set(s, "openblas_traffic_matvec_gemm", "streamed\n!touch marker")
+  save(case, "fig2-cpu", s)
+end
 cases.provenance_experiment = function(case)
   local s = load("fig2-cpu", id)
   prov_set(s, "experiment", "fig2-gpu-f64")
