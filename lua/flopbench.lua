@@ -105,6 +105,7 @@ local point_fields = {
                  "a positive integer" .. at_most("iterations") .. ' or "auto"', "auto" },
   min_batch_time = seconds("min_batch_time", 0.02),
   warmup   = { integer_in(0, "warmup"), "a non-negative integer" .. at_most("warmup"), 1 },
+  settle   = { integer_in(0, "settle"), "a non-negative integer" .. at_most("settle"), 1 },
   samples  = { positive_integer("samples"), "a positive integer" .. at_most("samples"), 10 },
   max_samples = { positive_integer("max_samples"), "a positive integer" .. at_most("max_samples") },
   target_rel_ci = { function(v) return type(v) == "number" and v > 0 and v < 1 end,
@@ -251,7 +252,7 @@ local function check_impl_table(where, exp, decl)
 end
 
 -- The cartesian product of the sampling fields, as a list of tables.
-local sampling_order = { "iterations", "min_batch_time", "warmup", "samples", "max_samples",
+local sampling_order = { "iterations", "min_batch_time", "warmup", "settle", "samples", "max_samples",
                          "target_rel_ci", "max_time", "seed", "threads", "graph", "flush_l2" }
 
 local function product(lists, order)

@@ -10,6 +10,7 @@ const struct field_limit experiment_limits[] = {
     { "axis", 1, -1, 1 },
     { "iterations", 1, 0, 1000000000 },
     { "warmup", 1, 0, 1000000 },
+    { "settle", 1, 0, 1000000 },
     { "samples", 1, 1, 100000 },
     { "max_samples", 1, 1, 100000 },
     { "seed", 1, 0, 4294967295.0 },

@@ -12,6 +12,7 @@ struct sampling {
     long iterations;       /* calls per timed sample; 0 = "auto" */
     double min_batch_time; /* auto: a sample lasts at least this many seconds */
     long warmup;           /* untimed batches before the first sample */
+    long settle;           /* untimed calls right before each sample */
     long samples;          /* timed samples at least */
     long max_samples;      /* and at most */
     double target_rel_ci;  /* stop once rel_ci <= this (0: take exactly `samples`) */

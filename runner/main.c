@@ -161,12 +161,12 @@ static void print_points(const struct experiment *e)
             snprintf(axis, sizeof axis, "%d", p->k.axis);
         if (s->iterations > 0)
             snprintf(iterations, sizeof iterations, "%ld", s->iterations);
-        printf("%s %s %s %s %s axis=%s n=%ld iterations=%s samples=%ld..%ld warmup=%ld "
+        printf("%s %s %s %s %s axis=%s n=%ld iterations=%s samples=%ld..%ld warmup=%ld settle=%ld "
                "target_rel_ci=%g max_time=%g threads=%d graph=%d flush_l2=%d\n",
                e->name, p->backend->name, kernel_op_name(p->k.op), p->impl,
                kernel_dtype_name(p->k.dtype), axis, p->k.n, iterations, s->samples,
-               s->max_samples, s->warmup, s->target_rel_ci, s->max_time, p->k.threads, p->k.graph,
-               p->k.flush_l2);
+               s->max_samples, s->warmup, s->settle, s->target_rel_ci, s->max_time, p->k.threads,
+               p->k.graph, p->k.flush_l2);
     }
 }
 

@@ -25,6 +25,7 @@ struct measure_times {
     double check_s;     /* the float64 reference computed, one call checked against it */
     double calibrate_s; /* batches grown until one lasts min_batch_time */
     double warmup_s;
+    double settle_s;    /* the untimed calls right before each sample */
     double teardown_s;
 };
 

@@ -32,7 +32,7 @@ static const char *const samples_header[] = {
  * over its measured points (record: the point's facts, rows and journal
  * entry written). */
 struct run_times {
-    double memory_s, setup_s, check_s, calibrate_s, warmup_s, samples_s, teardown_s, record_s;
+    double memory_s, setup_s, check_s, calibrate_s, warmup_s, settle_s, samples_s, teardown_s, record_s;
 };
 
 /* The open output files of one experiment, in its staging folder. */
@@ -486,6 +486,7 @@ static int record_point(const struct experiment *e, size_t i, struct rounds_poin
     sum->check_s += t->check_s;
     sum->calibrate_s += t->calibrate_s;
     sum->warmup_s += t->warmup_s;
+    sum->settle_s += t->settle_s;
     sum->samples_s += rp->m.sampled_s;
     sum->teardown_s += t->teardown_s;
     sum->record_s += host_clock_seconds() - start;
@@ -605,12 +606,12 @@ static struct disturb *open_disturb(const struct experiment *e, struct outputs *
 static void time_account(const struct run_times *t, double wall, char *buf, size_t len)
 {
     double steps = t->memory_s + t->setup_s + t->check_s + t->calibrate_s + t->warmup_s +
-                   t->samples_s + t->teardown_s + t->record_s;
+                   t->settle_s + t->samples_s + t->teardown_s + t->record_s;
     snprintf(buf, len,
              "%.1f s: memory %.1f, setup %.1f, check %.1f, calibration %.1f, warm-up %.1f, "
-             "samples %.1f, teardown %.1f, records %.1f, the rest %.1f",
-             wall, t->memory_s, t->setup_s, t->check_s, t->calibrate_s, t->warmup_s, t->samples_s,
-             t->teardown_s, t->record_s, wall > steps ? wall - steps : 0.0);
+             "settling %.1f, samples %.1f, teardown %.1f, records %.1f, the rest %.1f",
+             wall, t->memory_s, t->setup_s, t->check_s, t->calibrate_s, t->warmup_s, t->settle_s,
+             t->samples_s, t->teardown_s, t->record_s, wall > steps ? wall - steps : 0.0);
 }
 
 /* What run_points hands each group: where it is recorded, and the exit

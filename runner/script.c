@@ -249,11 +249,12 @@ static int parse_dtype(const char *name, enum kernel_dtype *dtype)
  * missing or outside its limit. */
 static int read_numbers(lua_State *L, struct point *p)
 {
-    long long axis, n, seed, threads, iterations, warmup, samples, max_samples;
+    long long axis, n, seed, threads, iterations, warmup, settle, samples, max_samples;
     struct sampling *s = &p->sampling;
     if (get_integer(L, "axis", &axis) || get_integer(L, "n", &n) || get_integer(L, "seed", &seed) ||
         get_integer(L, "threads", &threads) || get_integer(L, "iterations", &iterations) ||
-        get_integer(L, "warmup", &warmup) || get_integer(L, "samples", &samples) ||
+        get_integer(L, "warmup", &warmup) || get_integer(L, "settle", &settle) ||
+        get_integer(L, "samples", &samples) ||
         get_integer(L, "max_samples", &max_samples) ||
         get_number(L, "min_batch_time", &s->min_batch_time) ||
         get_number(L, "target_rel_ci", &s->target_rel_ci) || get_number(L, "max_time", &s->max_time))
@@ -264,6 +265,7 @@ static int read_numbers(lua_State *L, struct point *p)
     p->k.threads = (int)threads;
     s->iterations = (long)iterations;
     s->warmup = (long)warmup;
+    s->settle = (long)settle;
     s->samples = (long)samples;
     s->max_samples = (long)max_samples;
     return s->max_samples >= s->samples ? 0 : -1;

@@ -39,7 +39,8 @@ double shard_point_cost(const struct point *p, double per_call)
         per_call = kernel_point_bytes(p->backend, &p->k) / ASSUMED_BYTES_PER_S;
     double batch = s->iterations > 0 ? (double)s->iterations * per_call
                                      : (per_call > s->min_batch_time ? per_call : s->min_batch_time);
-    return 32.0 * n * n / ASSUMED_BYTES_PER_S + batches * batch;
+    return 32.0 * n * n / ASSUMED_BYTES_PER_S + batches * batch +
+           (double)(s->samples * s->settle) * per_call;
 }
 
 /* One round: an experiment's points at one n. */

@@ -7,7 +7,7 @@
 
 static void test_limits(void)
 {
-    const char *fields[] = { "n", "axis", "iterations", "warmup", "samples", "max_samples", "seed",
+    const char *fields[] = { "n", "axis", "iterations", "warmup", "settle", "samples", "max_samples", "seed",
                              "threads", "min_batch_time", "max_time", "target_rel_ci" };
     for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
         CHECK(experiment_limit(fields[i]) != NULL, "no limit for %s", fields[i]);

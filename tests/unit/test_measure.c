@@ -104,6 +104,24 @@ static void test_good_point(void)
     measurement_free(&m);
 }
 
+/* settle: that many untimed calls of the point right before each sample,
+ * outside the sample's time and the point's sampled seconds. */
+static void test_settle(void)
+{
+    struct point p = make_point(&good, 8, 7);
+    p.sampling.settle = 3;
+    struct measurement m;
+    char err[KERNEL_ERR_LEN] = "";
+    setups = runs = teardowns = 0;
+    CHECK(measure_point(&p, &m, NULL, NULL, err) == KERNEL_OK, "%s", err);
+    CHECK(m.count == 7, "count %ld", m.count);
+    CHECK(runs == 2 + 7 * 2, "warm-up, then a settling run and a sample each: %d runs", runs);
+    for (long i = 0; i < m.count; i++)
+        CHECK_NEAR(m.per_call[i], m.batch[i] / 10.0, 1e-15);
+    CHECK(m.times.settle_s >= 0.0 && m.sampled_s >= 0.0, "times %g %g", m.times.settle_s, m.sampled_s);
+    measurement_free(&m);
+}
+
 static void test_wrong_point_is_never_timed(void)
 {
     struct point p = make_point(&wrong, 8, 5);
@@ -276,6 +294,7 @@ static void test_failed_point_keeps_the_others(void)
 int main(void)
 {
     test_good_point();
+    test_settle();
     test_wrong_point_is_never_timed();
     test_memory_guard();
     test_adaptive_stop();
