@@ -17,8 +17,11 @@
 -- more until the interval is within 2% of the median: at most 30 samples
 -- or 6 s a point in "full", 12 or 0.6 s in "quick", which keeps make paper
 -- within minutes on 2 shared cores; the paired ratios need far fewer
--- samples than the series' own intervals. "tiny" takes 3: no coverage
--- claimed.
+-- samples than the series' own intervals. Each sample follows one untimed
+-- call of its own point (settle, the default): at N = 20000 a sample is one
+-- call, and without it the call paid for what the other point of its round
+-- left in the caches and the memory (torch's outer_sum took up to twice as
+-- long after matvec as after itself). "tiny" takes 3: no coverage claimed.
 
 local sizes = by_profile {
   full  = range(1000, 20000, 500),
