@@ -173,6 +173,15 @@ expect "a garbled journal still resumes" [ $? -eq 0 ]
 expect "naming the line it stopped at" grep -q "resume.journal:[0-9]*: not a journal record; the records after it are dropped" "$tmp/err"
 expect "reusing none before it" grep -qx "resume: reusing 0 of 16 points from $rout/.resume.journal" "$tmp/err"
 
+# A record whose samples' rounds do not increase (two swapped) is garbled too.
+started "$runner" run "$tmp/resume.lua" --out "$rout" --quiet
+kill -INT $pid; wait $pid
+awk -F'\t' 'BEGIN { OFS = "\t" } $1 == "P" && NF >= 17 && !done { t = $16; $16 = $17; $17 = t; done = 1 } { print }' \
+    "$journal" >"$tmp/j" && cp "$tmp/j" "$journal"
+"$runner" run "$tmp/resume.lua" --out "$rout" --resume 2>"$tmp/err"
+expect "a journal with rounds out of order still resumes" [ $? -eq 0 ]
+expect "naming the record whose rounds do not increase" grep -q "resume.journal:[0-9]*: not a journal record; the records after it are dropped" "$tmp/err"
+
 # A failed point: the set is written without it and the journal kept, so a
 # resume measures only that point again.
 "$runner" run tests/fault/resume_failing.lua --out "$rout" --quiet 2>/dev/null
