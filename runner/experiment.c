@@ -37,16 +37,20 @@ int experiment_name_ok(const char *name)
     return strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") == n;
 }
 
+void experiment_free(struct experiment *e)
+{
+    free(e->name);
+    free(e->script);
+    free(e->params);
+    free(e->seed);
+    free(e->points);
+    memset(e, 0, sizeof *e);
+}
+
 void experiment_list_free(struct experiment_list *list)
 {
-    for (size_t i = 0; i < list->count; i++) {
-        struct experiment *e = &list->items[i];
-        free(e->name);
-        free(e->script);
-        free(e->params);
-        free(e->seed);
-        free(e->points);
-    }
+    for (size_t i = 0; i < list->count; i++)
+        experiment_free(&list->items[i]);
     free(list->items);
     list->items = NULL;
     list->count = 0;

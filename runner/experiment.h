@@ -64,6 +64,8 @@ const struct field_limit *experiment_limit(const char *name);
  * not starting with '.' (so never ".", ".." or a hidden name). */
 int experiment_name_ok(const char *name);
 
+/* Frees what e holds (not e itself). */
+void experiment_free(struct experiment *e);
 void experiment_list_free(struct experiment_list *list);
 
 #endif

@@ -25,7 +25,7 @@ extern const char flopbench_commit[];
 static const char usage[] =
     "usage: runner run SCRIPT.lua... [--out DIR] [--profile NAME] [--quiet] [--dry-run] [--wait]\n"
     "                  [--shard K/N | --devices 0,1,...|all] [--costs DIR]\n"
-    "                  [--resume] [--script-memory SIZE] [--max-points N]\n"
+    "                  [--resume] [--script-memory SIZE] [--max-points N] [--only NAME,...]\n"
     "       runner merge DIR/<experiment>... [--quiet] [--wait]\n"
     "       runner list [BACKEND]\n"
     "       runner report SPEC.lua [options] SCRIPT.lua...\n"
@@ -52,6 +52,7 @@ static const char usage[] =
     "         --script-memory SIZE  memory a script's Lua state may hold, in bytes or with\n"
     "                         K, M or G (default 1G)\n"
     "         --max-points N  points a script may declare, in all (default 100000)\n"
+    "         --only NAME,... measure only these of the scripts' experiments\n"
     "merge    joins the shards DIR/<name>/shard-K-of-N/ into DIR/<name>'s three files;\n"
     "         refuses, naming them, missing or incomplete shards (exit 4) and shards of\n"
     "         other declarations, runners or splits (exit 5)\n"
@@ -178,6 +179,7 @@ struct run_args {
     struct run_options opt;
     struct shard_spec shard;
     const char *devices; /* --devices, as given */
+    const char *only;    /* --only, as given */
 };
 
 /* Parses SIZE (digits, then K, M or G: binary multiples) into *bytes,
@@ -238,6 +240,8 @@ static int parse_run(int argc, char **argv, struct run_args *a)
             a->devices = argv[++i];
         else if (strcmp(argv[i], "--resume") == 0)
             a->opt.resume = 1;
+        else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc)
+            a->only = argv[++i];
         else if (strcmp(argv[i], "--script-memory") == 0 && i + 1 < argc) {
             if (parse_size(argv[++i], &a->limits.memory) != 0)
                 return fprintf(stderr, "runner: --script-memory needs a size from 1M to 1024G, such "
@@ -261,6 +265,9 @@ static int parse_run(int argc, char **argv, struct run_args *a)
     if (a->opt.shard && a->devices)
         return fprintf(stderr, "runner: --shard and --devices do not go together (--devices "
                        "makes the shards)\n%s", usage), -1;
+    if (a->only && (a->opt.shard || a->devices))
+        return fprintf(stderr, "runner: --only does not go with --shard or --devices (a split is "
+                       "of all the scripts declare)\n%s", usage), -1;
     return 0;
 }
 
@@ -276,6 +283,57 @@ static int check_unique(const struct experiment_list *lists, int nlists, const s
                 return -1;
             }
     return 0;
+}
+
+/* 1 if name is one of the comma-separated names of list. */
+static int listed(const char *list, const char *name)
+{
+    size_t len = strlen(name);
+    for (const char *s = list; *s;) {
+        size_t word = strcspn(s, ",");
+        if (word == len && strncmp(s, name, len) == 0)
+            return 1;
+        s += word + (s[word] == ',');
+    }
+    return 0;
+}
+
+/* --only: keeps the experiments it names and frees the others; exit 2
+ * after saying so if it names one no script declares, or is no list of
+ * names. */
+static int keep_only(const char *only, struct experiment_list *lists, int nlists)
+{
+    if (!only[0] || only[0] == ',' || only[strlen(only) - 1] == ',' || strstr(only, ",,"))
+        return fprintf(stderr, "runner: --only needs experiment names, separated by commas, "
+                       "not '%s'\n", only), EXIT_USAGE;
+    for (const char *s = only; *s;) {
+        size_t word = strcspn(s, ",");
+        int found = 0;
+        for (int i = 0; i < nlists && !found; i++)
+            for (size_t j = 0; j < lists[i].count && !found; j++)
+                found = strlen(lists[i].items[j].name) == word &&
+                        strncmp(lists[i].items[j].name, s, word) == 0;
+        if (!found) {
+            fprintf(stderr, "runner: --only: no experiment '%.*s' in the scripts (they declare:", (int)word, s);
+            for (int i = 0; i < nlists; i++)
+                for (size_t j = 0; j < lists[i].count; j++)
+                    fprintf(stderr, " %s", lists[i].items[j].name);
+            fprintf(stderr, ")\n");
+            return EXIT_USAGE;
+        }
+        s += word + (s[word] == ',');
+    }
+    for (int i = 0; i < nlists; i++) {
+        size_t kept = 0;
+        for (size_t j = 0; j < lists[i].count; j++) {
+            if (listed(only, lists[i].items[j].name))
+                lists[i].items[kept++] = lists[i].items[j];
+            else
+                experiment_free(&lists[i].items[j]);
+        }
+        lists[i].count = kept;
+    }
+    return EXIT_OK;
 }
 
 /* Loads every script first, so that a mistake in any stops the run
@@ -295,6 +353,11 @@ static int load_all(struct run_args *a, struct experiment_list *lists)
         for (size_t j = 0; j < lists[i].count; j++)
             if (check_unique(lists, i, &lists[i].items[j]) != 0)
                 return EXIT_USAGE;
+    }
+    if (a->only) {
+        int code = keep_only(a->only, lists, a->nscripts);
+        if (code != EXIT_OK)
+            return code;
     }
     /* the split is of the declared points, whatever this host can run */
     char err[4096];

@@ -32,6 +32,23 @@ expect "tiny run exits 0" [ $? -eq 0 ]
 expect "run writes nothing on stdout" [ ! -s "$tmp/stdout" ]
 expect "run shows progress per point" grep -q '^tiny \[1/' "$tmp/stderr"
 points=$("$runner" run tests/e2e/tiny.lua --dry-run | wc -l)
+
+# --only: some of the scripts' experiments, by name.
+cat >"$tmp/only.lua" <<'LUA'
+experiment { name = "one", backend = "cpu", dtype = "f32", op = "matvec", n = { 16 }, iterations = 2, samples = 3, warmup = 0 }
+experiment { name = "two", backend = "cpu", dtype = "f64", op = "matvec", n = { 16, 32 }, iterations = 2, samples = 3, warmup = 0 }
+LUA
+expect "--only two lists two's points alone" [ "$("$runner" run "$tmp/only.lua" --only two --dry-run | awk '{ print $1 }' | sort -u)" = two ]
+"$runner" run "$tmp/only.lua" --only two --out "$tmp/only-out" --quiet
+expect "--only two measures two (exit $?)" [ -s "$tmp/only-out/two/summary.csv" ]
+expect "and writes nothing of one" [ ! -e "$tmp/only-out/one" ]
+"$runner" run "$tmp/only.lua" --only three --dry-run >/dev/null 2>"$tmp/err"
+expect "--only of an undeclared name exits 2" [ $? -eq 2 ]
+expect "naming it and the declared ones ($(cat "$tmp/err"))" grep -qx "runner: --only: no experiment 'three' in the scripts (they declare: one two)" "$tmp/err"
+"$runner" run "$tmp/only.lua" --only "one," --dry-run >/dev/null 2>&1
+expect "--only with an empty name exits 2" [ $? -eq 2 ]
+"$runner" run "$tmp/only.lua" --only one --shard 1/2 --dry-run >/dev/null 2>&1
+expect "--only with --shard exits 2" [ $? -eq 2 ]
 for f in samples.csv summary.csv provenance.csv; do
     expect "tiny wrote $f" [ -s "$out/tiny/$f" ]
 done

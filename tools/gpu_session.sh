@@ -20,7 +20,8 @@
 # Environment: PROFILE (the scripts' `profile`: full, quick or tiny; default
 # full), EXPERIMENTS (default: the fig*_gpu_*.lua scripts), LIMIT (seconds the
 # whole session may take, default 570: the device tool stops a command at
-# 600), FLOPBENCH_HOST (the results folder's name; default the host name).
+# 600), FLOPBENCH_HOST (the results folder's name; default the host name),
+# ONLY (runner run's --only: experiments of the one script in EXPERIMENTS).
 set -u
 export LC_ALL=C
 cd "$(dirname "$0")/.." || exit 2
@@ -139,7 +140,7 @@ for s in $STEPS; do
         tag=$(build/runner host-tag)
         for e in $EXPERIMENTS; do
             step "$(basename "$e" .lua)" "$OUT/experiments.log" \
-                build/runner run "$e" --out "results/$tag" --profile "$PROFILE"
+                build/runner run "$e" --out "results/$tag" --profile "$PROFILE" ${ONLY:+--only "$ONLY"}
         done
         ;;
     sanitize)
