@@ -376,19 +376,10 @@ const char *journal_reuse(const struct journal *j, size_t i, const struct point 
     if (!r || !r->present)
         return NULL;
     memset(m, 0, sizeof *m);
-    size_t count = (size_t)r->count;
-    m->per_call = calloc(count, sizeof *m->per_call);
-    m->batch = calloc(count, sizeof *m->batch);
-    m->round = calloc(count, sizeof *m->round);
-    m->order = calloc(count, sizeof *m->order);
-    m->reading = calloc(count, sizeof *m->reading);
-    m->clean = calloc(count, sizeof *m->clean);
-    if (!m->per_call || !m->batch || !m->round || !m->order || !m->reading || !m->clean) {
-        measurement_free(m);
+    if (measurement_alloc(m, (size_t)r->count) != 0)
         return NULL;
-    }
     m->iterations = r->iterations;
-    m->count = m->capacity = r->count;
+    m->count = r->count;
     for (long k = 0; k < r->count; k++) {
         m->batch[k] = r->batch[k];
         m->per_call[k] = r->batch[k] / (double)r->iterations;

@@ -90,14 +90,8 @@ int measure_full(const struct point *p, const struct measurement *m)
     return m->count >= m->capacity || m->clean_count >= p->sampling.max_samples;
 }
 
-/* Room for MEASURE_ROUNDS_PER_SAMPLE * max_samples samples. */
-static int allocate(const struct sampling *s, struct measurement *m, char *err)
+int measurement_alloc(struct measurement *m, size_t count)
 {
-    /* 1 <= samples <= max_samples: measure_done stops before the arrays are full */
-    if (s->samples < 1 || s->max_samples < s->samples)
-        return snprintf(err, KERNEL_ERR_LEN, "samples %ld, max_samples %ld: need 1 <= samples <= max_samples",
-                        s->samples, s->max_samples), KERNEL_ERROR;
-    size_t count = (size_t)s->max_samples * MEASURE_ROUNDS_PER_SAMPLE;
     if (count <= SIZE_MAX / sizeof(struct disturb_reading)) {
         m->per_call = calloc(count, sizeof *m->per_call);
         m->batch = calloc(count, sizeof *m->batch);
@@ -106,10 +100,24 @@ static int allocate(const struct sampling *s, struct measurement *m, char *err)
         m->order = calloc(count, sizeof *m->order);
         m->reading = calloc(count, sizeof *m->reading);
     }
-    if (!m->per_call || !m->batch || !m->clean || !m->round || !m->order || !m->reading)
+    if (!m->per_call || !m->batch || !m->clean || !m->round || !m->order || !m->reading) {
+        measurement_free(m);
+        return -1;
+    }
+    m->capacity = (long)count;
+    return 0;
+}
+
+/* Room for MEASURE_ROUNDS_PER_SAMPLE * max_samples samples. */
+static int allocate(const struct sampling *s, struct measurement *m, char *err)
+{
+    /* 1 <= samples <= max_samples: measure_done stops before the arrays are full */
+    if (s->samples < 1 || s->max_samples < s->samples)
+        return snprintf(err, KERNEL_ERR_LEN, "samples %ld, max_samples %ld: need 1 <= samples <= max_samples",
+                        s->samples, s->max_samples), KERNEL_ERROR;
+    if (measurement_alloc(m, (size_t)s->max_samples * MEASURE_ROUNDS_PER_SAMPLE) != 0)
         return snprintf(err, KERNEL_ERR_LEN, "out of memory for %ld samples", s->max_samples),
                KERNEL_NO_MEMORY;
-    m->capacity = (long)count;
     return KERNEL_OK;
 }
 

@@ -86,6 +86,9 @@ void measure_end(const struct point *p, void *state, struct measurement *m);
  * measure_interrupted was set (a batch cut short is never a sample). */
 int measure_point(const struct point *p, struct measurement *m, measure_progress_fn progress,
                   void *ctx, char *err);
+/* Allocates m's arrays (zeroed) for count samples and sets its capacity;
+ * 0, or -1 with nothing left allocated. */
+int measurement_alloc(struct measurement *m, size_t count);
 void measurement_free(struct measurement *m);
 
 #endif
