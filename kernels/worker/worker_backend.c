@@ -58,8 +58,8 @@ struct worker_state {
     struct worker_live *w;
     struct kernel_point p;
     long handle;
-    struct npy_map in[3];  /* a, x, y: the inputs' files, mapped */
-    void *a, *x, *y, *out; /* a, x, y: in[].data */
+    struct npy_map in[3];  /* the inputs' files, mapped, as worker_inputs lists them */
+    void *out;
     double *ref;
     double per_call; /* seconds, the last measured; sets the limit of the next batch */
 };
@@ -414,12 +414,24 @@ static const char *handle_path(const struct worker_state *s, const char *name, c
     return buf;
 }
 
+/* A point's inputs: each file's name (h<handle>-<name>.npy), its buffer,
+ * the stream it is drawn from, and whether it is an n x n matrix. */
+static const struct worker_input {
+    const char *name;
+    enum kernel_buffer buffer;
+    enum random_stream stream;
+    int square;
+} worker_inputs[3] = {
+    { "a", BUFFER_A, STREAM_MATRIX, 1 }, { "x", BUFFER_X, STREAM_X, 0 }, { "y", BUFFER_Y, STREAM_Y, 0 },
+};
+
+/* Removes the point's files: its inputs' and its output's. */
 static void remove_inputs(const struct worker_state *s)
 {
     char path[PATH_MAX + 64];
-    static const char *const names[] = { "a", "x", "y", "out" };
-    for (int i = 0; i < 4; i++)
-        unlink(handle_path(s, names[i], path, sizeof path));
+    for (int i = 0; i < 3; i++)
+        unlink(handle_path(s, worker_inputs[i].name, path, sizeof path));
+    unlink(handle_path(s, "out", path, sizeof path));
 }
 
 /* The runner's side of a point: its inputs drawn straight into .npy files
@@ -442,24 +454,20 @@ static struct worker_state *state_new(struct worker_live *w, const struct kernel
         return *status = KERNEL_NO_MEMORY, say(err, "out of host memory for n = %ld", p->n), NULL;
     }
     size_t n = (size_t)p->n;
-    const struct { const char *name; enum kernel_buffer buffer; enum random_stream stream; size_t cols; } in[] = {
-        { "a", BUFFER_A, STREAM_MATRIX, n }, { "x", BUFFER_X, STREAM_X, 0 }, { "y", BUFFER_Y, STREAM_Y, 0 },
-    };
-    void **data[3] = { &s->a, &s->x, &s->y };
     for (int i = 0; i < 3; i++) {
+        const struct worker_input *in = &worker_inputs[i];
         char path[PATH_MAX + 64];
-        size_t count = (size_t)kernel_buffer_elements(p, in[i].buffer);
+        size_t count = (size_t)kernel_buffer_elements(p, in->buffer);
         if (count == 0)
             continue;
-        int e = npy_map_create(handle_path(s, in[i].name, path, sizeof path), p->dtype, n,
-                               in[i].cols, &s->in[i], err, KERNEL_ERR_LEN);
+        int e = npy_map_create(handle_path(s, in->name, path, sizeof path), p->dtype, n,
+                               in->square ? n : 0, &s->in[i], err, KERNEL_ERR_LEN);
         if (e) {
             remove_inputs(s);
             state_free(s);
             return *status = e == ENOSPC || e == ENOMEM ? KERNEL_NO_MEMORY : KERNEL_ERROR, NULL;
         }
-        *data[i] = s->in[i].data;
-        random_fill(*data[i], p->dtype, count, p->seed, in[i].stream);
+        random_fill(s->in[i].data, p->dtype, count, p->seed, in->stream);
     }
     return s;
 }
@@ -485,11 +493,11 @@ static int worker_setup(struct worker_live *w, const struct kernel_point *p, voi
     remove_inputs(s);
     /* the worker had the files' paths until now: a truncated one would be
      * a SIGBUS when the reference reads it */
-    static const char *const names[] = { "a", "x", "y" };
     for (int i = 0; i < 3 && status == KERNEL_OK; i++) {
         char path[PATH_MAX + 64], why[KERNEL_ERR_LEN];
-        if (s->in[i].base && npy_map_intact(&s->in[i], handle_path(s, names[i], path, sizeof path),
-                                            why, sizeof why) != 0)
+        if (s->in[i].base &&
+            npy_map_intact(&s->in[i], handle_path(s, worker_inputs[i].name, path, sizeof path), why,
+                           sizeof why) != 0)
             status = (say(err, "worker %s changed an input it was to read: %s", w->backend->name,
                           why), KERNEL_ERROR);
     }
@@ -528,7 +536,8 @@ static int worker_verify(void *state, struct kernel_check *check, char *err)
     unlink(path);
     if (bad)
         return say(err, "worker %s's output: %s", s->w->backend->name, why), KERNEL_WRONG;
-    return kernel_op_check(&s->p, s->a, s->x, s->y, s->out, s->ref, check, err);
+    return kernel_op_check(&s->p, s->in[0].data, s->in[1].data, s->in[2].data, s->out, s->ref, check,
+                           err);
 }
 
 static int worker_run(void *state, long iterations, double *seconds, char *err)
