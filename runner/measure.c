@@ -52,9 +52,16 @@ int measure_fits(const struct kernel_memory *m, char *err)
 }
 
 /* Resolves "auto" iterations: grows the batch until one lasts at least
- * min_batch_time. These batches also warm the kernel up. */
+ * min_batch_time. A batch of at least a sixteenth of that is timed well
+ * enough to size the next from: CALIBRATE_MARGIN times the target, so that
+ * the samples land just above it. A shorter one sizes the next to last a
+ * quarter of the target (at most 100 times as many calls): timed well, and
+ * short of the target. These batches also warm the kernel up. */
+#define CALIBRATE_MARGIN 1.08
+
 static int calibrate(const struct point *p, void *state, long *iterations, char *err)
 {
+    const double target = p->sampling.min_batch_time;
     long it = 1;
     for (;;) {
         if (measure_interrupted)
@@ -63,11 +70,13 @@ static int calibrate(const struct point *p, void *state, long *iterations, char 
         int status = p->backend->run(state, it, &t, err);
         if (status != KERNEL_OK)
             return status;
-        if (t >= p->sampling.min_batch_time || it >= (1L << 30))
+        if (t >= target || it >= (1L << 30))
             break;
-        double grow = t > 0.0 ? 1.25 * p->sampling.min_batch_time / t : 10.0;
-        long next = (long)((double)it * (grow < 2.0 ? 2.0 : grow > 100.0 ? 100.0 : grow));
-        it = next > it ? next : it + 1;
+        double grow = t >= target / 16.0 ? CALIBRATE_MARGIN * target / t
+                      : t > 0.0          ? 0.25 * target / t
+                                         : 100.0;
+        double next = (double)it * (grow > 100.0 ? 100.0 : grow);
+        it = next > (double)(1L << 30) ? (1L << 30) : next >= (double)it + 1.0 ? (long)next : it + 1;
     }
     *iterations = it;
     return KERNEL_OK;

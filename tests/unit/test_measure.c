@@ -170,7 +170,8 @@ static void test_auto_iterations(void)
     p.sampling.iterations = 0;
     p.sampling.min_batch_time = 0.05; /* 1 ms a call: at least 50 calls */
     CHECK(measure_point(&p, &m, NULL, NULL, err) == KERNEL_OK, "%s", err);
-    CHECK(m.iterations >= 50 && m.iterations <= 200, "iterations %ld", m.iterations);
+    /* sized from a batch timed well: 8% over the target, the fake's 4% of spread aside */
+    CHECK(m.iterations >= 50 && m.iterations <= 60, "iterations %ld", m.iterations);
     CHECK(m.batch[0] >= 0.05, "batch %g", m.batch[0]);
     measurement_free(&m);
 }
