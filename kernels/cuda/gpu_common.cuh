@@ -59,6 +59,9 @@ struct gpu_state {
     unsigned char flush_value;
     void *h_a, *h_x, *h_y, *h_out;    /* host: the inputs as drawn, the output read back */
     double *h_ref;                    /* the float64 reference, made at each verify */
+    int host_held;                    /* h_*: 0 none, 1 the shared arena, 2 host_own */
+    void *host_own;                   /* the state's own host memory, where the arena was held */
+    int host_drawn;                   /* h_a, h_x, h_y hold the inputs */
     cudaStream_t stream;
     cudaEvent_t start, stop;
     cudaEvent_t mark[2];              /* ends of the last two chunks of a batch (no timing) */
