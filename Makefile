@@ -17,6 +17,9 @@ SAN     ?= 0
 # FUZZ=1 (with CC=clang) instruments the code for libFuzzer: `make fuzz`.
 FUZZ    ?= 0
 
+# Jobs for building (compiling is parallel; measuring never is).
+JOBS ?= $(shell nproc 2>/dev/null || echo 1)
+
 V ?= 0
 ifeq ($(V),0)
 Q = @
@@ -153,12 +156,12 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB)
 fuzz-targets: $(FUZZ_BIN)
 
 fuzz:
-	$(Q)$(MAKE) --no-print-directory CC=clang CUDA=0 SAN=1 FUZZ=1 BUILD=build-fuzz fuzz-targets
+	$(Q)$(MAKE) --no-print-directory -j$(JOBS) CC=clang CUDA=0 SAN=1 FUZZ=1 BUILD=build-fuzz fuzz-targets
 	$(Q)FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh build-fuzz
 
 test:
 	$(Q)tools/deps.sh all
-	$(Q)$(MAKE) --no-print-directory all unit
+	$(Q)$(MAKE) --no-print-directory -j$(JOBS) all unit
 	$(Q)tests/run.sh
 
 bench: all

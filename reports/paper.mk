@@ -9,7 +9,8 @@
 #   paper/paper.tex + all that  --latexmk-->  $(PAPER_PDF)
 #
 # A script is measured again only when its text changes, never because the
-# runner was rebuilt. PROFILE=quick (default) writes scratch results under
+# runner was rebuilt. The runner is built with $(JOBS) jobs; the rest runs
+# one step at a time, so that no two scripts are measured at once. PROFILE=quick (default) writes scratch results under
 # $(BUILD)/results/quick/<host tag>/; PROFILE=full runs the article's
 # protocol into results/<host tag>/, the recorded results. Experiments whose
 # backend this host lacks (the GPU ones, marked optional) are skipped by the
@@ -50,7 +51,8 @@ paper-host-tag:
 
 paper:
 	$(Q)tools/deps.sh paper
-	$(Q)$(MAKE) --no-print-directory $(PAPER_PDF)
+	$(Q)$(MAKE) --no-print-directory -j$(JOBS) $(BUILD)/runner
+	$(Q)$(MAKE) --no-print-directory -j1 $(PAPER_PDF)
 	@printf '  %-6s %s\n' PDF $(PAPER_PDF)
 
 # One stamp a script: measured (or found current) for this profile and host.

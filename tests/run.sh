@@ -55,7 +55,7 @@ for t in "$BUILD"/tests/test_*; do
 done
 
 echo "unit tests, the language and the sets under AddressSanitizer and UndefinedBehaviorSanitizer:"
-if make --no-print-directory -s SAN=1 BUILD=build-san unit all >"$FLOPBENCH_TEST_TMP/san-build.log" 2>&1; then
+if make --no-print-directory -s -j"$(nproc)" SAN=1 BUILD=build-san unit all >"$FLOPBENCH_TEST_TMP/san-build.log" 2>&1; then
     export ASAN_OPTIONS=detect_leaks=1:protect_shadow_gap=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
     for t in build-san/tests/test_*; do
         [ -x "$t" ] && run_part "san-$(basename "$t")" "$t"
@@ -95,7 +95,7 @@ echo "faults: signals at every stage, the script caps (tests/fault.sh):"
 run_part fault env FAILAT_SHIM="$BUILD/tests/failat.so" tests/fault.sh "$BUILD/runner"
 
 echo "a build without nvcc (CUDA=0, in build-nocuda): the language, end to end, the paper:"
-if make --no-print-directory -s CUDA=0 BUILD=build-nocuda all >"$FLOPBENCH_TEST_TMP/nocuda-build.log" 2>&1; then
+if make --no-print-directory -s -j"$(nproc)" CUDA=0 BUILD=build-nocuda all >"$FLOPBENCH_TEST_TMP/nocuda-build.log" 2>&1; then
     run_part nocuda-lang tests/lang/run.sh build-nocuda/runner
     run_part nocuda-e2e tests/e2e.sh build-nocuda/runner
     run_part nocuda-paper env BUILD=build-nocuda CUDA=0 tests/report/test_paper_e2e.sh
