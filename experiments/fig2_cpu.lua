@@ -53,12 +53,15 @@ experiment {
 }
 
 -- What explains the gap: the copy ceiling, gemv, the other axis, and the
--- fused outer_sum that never forms the n x n product.
+-- fused outer_sum that never forms the n x n product. Quick measures the
+-- ends and the middle of the panel: the paper's layers table reads 1000
+-- and 20000.
 experiment {
   name = "fig2-cpu-ref", backend = "openblas", dtype = "f32",
   op = { "copy", "matvec", "outer_sum" }, axis = { 0, 1 },
   impl = { matvec = "gemv", outer_sum = { "gemm", "fused" } },
-  n = profile == "tiny" and { 400 } or { 1000, 2000, 5000, 10000, 15000, 20000 },
+  n = by_profile { full = { 1000, 2000, 5000, 10000, 15000, 20000 }, quick = { 1000, 5000, 20000 },
+                   tiny = { 400 } },
   iterations = "auto", min_batch_time = batch,
   samples = sampling.samples, target_rel_ci = sampling.target_rel_ci,
   max_samples = sampling.max_samples, max_time = sampling.max_time, warmup = 1,
