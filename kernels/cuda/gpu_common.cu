@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "host.h"
 #include "random.h"
@@ -104,7 +105,7 @@ static size_t l2_bytes(void)
 static struct {
     void *base;
     size_t bytes;
-    int held;
+    int held, pinned;
 } arena;
 
 /* What a point needs. Sizes in double, so that a huge n cannot wrap. */
@@ -213,24 +214,33 @@ static void host_sizes(const struct kernel_point *p, size_t size[5])
         size[i] = bytes[i] > 0.0 ? ((size_t)bytes[i] + HOST_ALIGN - 1) / HOST_ALIGN * HOST_ALIGN : 0;
 }
 
-/* Makes room for need bytes in the arena (grown to half as much again, so
- * that a sweep of growing n reallocates it now and then, not at every n).
- * 0, or -1 if it cannot be pinned. */
+/* Makes room for need bytes in the arena: twice that, so that a sweep of
+ * growing n makes it afresh at each doubling, not at every n. Pinning costs
+ * more than the copies it saves if done often (cudaHostAlloc took 0.5 s a
+ * GB on the H200's host): the arena is plain memory in huge pages (the GPU
+ * reads it; no timed kernel does), faulted in over the host's threads and
+ * then registered. 0, or -1 for no memory; unpinned, it is still reused. */
 static int arena_reserve(size_t need)
 {
     if (arena.bytes >= need)
         return 0;
-    if (arena.base)
-        cudaFreeHost(arena.base);
+    if (arena.pinned)
+        cudaHostUnregister(arena.base);
+    free(arena.base);
     arena.base = NULL;
     arena.bytes = 0;
-    size_t bytes = need + need / 2;
-    if (cudaHostAlloc(&arena.base, bytes, cudaHostAllocPortable) != cudaSuccess &&
-        cudaHostAlloc(&arena.base, bytes = need, cudaHostAllocPortable) != cudaSuccess) {
-        cudaGetLastError(); /* not sticky: the point takes pageable memory instead */
-        arena.base = NULL;
+    arena.pinned = 0;
+    size_t bytes = need <= SIZE_MAX / 2 ? 2 * need : need;
+    void *p = NULL;
+    if (posix_memalign(&p, (size_t)1 << 21, bytes) != 0 &&
+        posix_memalign(&p, (size_t)1 << 21, bytes = need) != 0)
         return -1;
-    }
+    madvise(p, bytes, MADV_HUGEPAGE); /* advice: without it, 4 KB pages */
+    reference_poison(p, DTYPE_F64, bytes / sizeof(double));
+    arena.pinned = cudaHostRegister(p, bytes, cudaHostRegisterPortable) == cudaSuccess;
+    if (!arena.pinned)
+        cudaGetLastError(); /* not sticky: the copies run from pageable memory */
+    arena.base = p;
     arena.bytes = bytes;
     return 0;
 }
