@@ -214,8 +214,9 @@ static void host_sizes(const struct kernel_point *p, size_t size[5])
         size[i] = bytes[i] > 0.0 ? ((size_t)bytes[i] + HOST_ALIGN - 1) / HOST_ALIGN * HOST_ALIGN : 0;
 }
 
-/* Makes room for need bytes in the arena: twice that, so that a sweep of
- * growing n makes it afresh at each doubling, not at every n. Pinning costs
+/* Makes room for need bytes in the arena: twice that where the host has
+ * room, so that a sweep of growing n makes it afresh at each doubling, not
+ * at every n. Pinning costs
  * more than the copies it saves if done often (cudaHostAlloc took 0.5 s a
  * GB on the H200's host): the arena is plain memory in huge pages (the GPU
  * reads it; no timed kernel does), faulted in over the host's threads and
@@ -230,7 +231,8 @@ static int arena_reserve(size_t need)
     arena.base = NULL;
     arena.bytes = 0;
     arena.pinned = 0;
-    size_t bytes = need <= SIZE_MAX / 2 ? 2 * need : need;
+    /* twice only where that leaves the host half its free memory */
+    size_t bytes = need <= host_memory_free() / 4 ? 2 * need : need;
     void *p = NULL;
     if (posix_memalign(&p, (size_t)1 << 21, bytes) != 0 &&
         posix_memalign(&p, (size_t)1 << 21, bytes = need) != 0)
