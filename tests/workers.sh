@@ -30,9 +30,33 @@ expect "the real workers run every impl ($(head -3 "$tmp/err"))" [ $? -eq 0 ]
 rows=$(($(wc -l <"$tmp/out/frameworks/summary.csv") - 1))
 # torch: clone 2x3, 3 matvec x 2 x 3, 3 outer x 2 axes x 2 x 3; numpy: 1, 3 and 2 impls likewise.
 expect "every worker point is a summary row (got $rows)" [ "$rows" -eq $(((6 + 18 + 36) + (6 + 18 + 24))) ]
+awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+         !($c["rel_err"] >= 0 && $c["rel_err"] < 1e-5) { print "row " NR ": rel_err " $c["rel_err"]; bad = 1 }
+         END { exit bad }' "$tmp/out/frameworks/summary.csv" >"$tmp/awk" 2>&1
+expect "every worker point was checked against the reference ($(head -3 "$tmp/awk"))" [ $? -eq 0 ]
 expect "the worker's facts reach the provenance" grep -q '^torch_framework_version,' "$tmp/out/frameworks/provenance.csv"
 expect "the interpreter is recorded" grep -q '^numpy_python,' "$tmp/out/frameworks/provenance.csv"
 expect "the workers' folders are removed at exit" [ -z "$(ls -A "$tmp/tmpdir")" ]
+
+# The files a worker's points go through are reused from point to point,
+# made over at each size: sizes down and up, each dtype and op, every
+# point checked, and nothing left behind.
+cat >"$tmp/sizes.lua" <<'LUA'
+experiment {
+  name = "sizes", backend = { "torch", "numpy" }, dtype = { "f32", "f64" },
+  op = { "copy", "matvec", "outer_sum" }, axis = 0,
+  n = { 600, 40, 1, 300, 601 }, iterations = 2, samples = 3, warmup = 0,
+}
+LUA
+TMPDIR="$tmp/tmpdir" "$runner" run "$tmp/sizes.lua" --out "$tmp/sizes" --quiet 2>"$tmp/err"
+expect "the real workers run sizes down and up ($(head -3 "$tmp/err"))" [ $? -eq 0 ]
+awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+         { rows++ }
+         !($c["rel_err"] >= 0 && $c["rel_err"] < 1e-5) { print "row " NR ": rel_err " $c["rel_err"]; bad = 1 }
+         END { if (rows != 2 * 2 * 3 * 5) { print rows " rows, want 60"; bad = 1 }; exit bad }' \
+    "$tmp/sizes/sizes/summary.csv" >"$tmp/awk" 2>&1
+expect "each of them checked against the reference ($(head -3 "$tmp/awk"))" [ $? -eq 0 ]
+expect "and no file is left behind" [ -z "$(ls -A "$tmp/tmpdir")" ]
 
 # One planted fault each: FAULT, exit code, a piece of the message.
 cat >"$tmp/f.lua" <<'LUA'

@@ -1,6 +1,7 @@
-/* npy.c: the .npy files of the worker protocol: made new and mapped, or
- * read strictly (the header is a Python dict literal; only the three keys
- * NumPy writes, with the values a float vector or matrix can have). */
+/* npy.c: the .npy files of the worker protocol: made new and mapped, made
+ * over at another shape, or read strictly (the header is a Python dict
+ * literal; only the three keys NumPy writes, with the values a float
+ * vector or matrix can have). */
 #define _POSIX_C_SOURCE 200809L
 #include "npy.h"
 
@@ -112,6 +113,40 @@ int npy_map_create(const char *path, enum kernel_dtype dtype, size_t rows, size_
     m->base = base;
     m->length = hlen + bytes;
     m->data = (char *)base + hlen;
+    return 0;
+}
+
+int npy_map_reshape(struct npy_map *m, const char *path, enum kernel_dtype dtype, size_t rows,
+                    size_t cols, char *err, size_t errlen)
+{
+    char header[512];
+    size_t hlen = npy_header(header, sizeof header, dtype, rows, cols);
+    size_t length = hlen + rows * (cols ? cols : 1) * kernel_dtype_size(dtype);
+    if (!m->base)
+        return snprintf(err, errlen, "%s is not mapped", path), EINVAL;
+    int e = hlen ? 0 : EINVAL;
+    if (!e && length != m->length) {
+        /* Unmapped first, so that no page of a mapping lies past the file's end. */
+        int fd = m->fd;
+        e = munmap(m->base, m->length) == 0 ? 0 : errno;
+        if (!e && length > m->length)
+            e = posix_fallocate(fd, (off_t)m->length, (off_t)(length - m->length));
+        else if (!e && ftruncate(fd, (off_t)length) != 0)
+            e = errno;
+        void *base = e ? MAP_FAILED : mmap(NULL, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+        if (!e && base == MAP_FAILED)
+            e = errno;
+        m->base = e ? NULL : base;
+        m->length = e ? 0 : length;
+        if (e)
+            close(fd);
+    }
+    if (e) {
+        npy_map_release(m);
+        return snprintf(err, errlen, "cannot resize %s to %zu bytes: %s", path, length, strerror(e)), e;
+    }
+    memcpy(m->base, header, hlen);
+    m->data = (char *)m->base + hlen;
     return 0;
 }
 

@@ -8,8 +8,9 @@
 
 #include "kernel.h"
 
-/* A .npy file created new and mapped shared, so that the runner and a
- * worker see the same memory: data is its count elements. */
+/* A .npy file created new (or made over, npy_map_reshape) and mapped
+ * shared, so that the runner and a worker see the same memory: data is its
+ * count elements. */
 struct npy_map {
     void *base;   /* the mapping of the whole file (NULL: none) */
     size_t length;
@@ -24,6 +25,16 @@ struct npy_map {
  * in err, the file then removed. */
 int npy_map_create(const char *path, enum kernel_dtype dtype, size_t rows, size_t cols,
                    struct npy_map *m, char *err, size_t errlen);
+/* Makes m's file (named path, for messages) exactly a version 1.0 array
+ * of dtype and shape (rows,) or (rows, cols), C order: the header
+ * rewritten, the length grown with posix_fallocate (a full file system is
+ * ENOSPC here, not a SIGBUS when the mapping is written) or cut with
+ * ftruncate, and the file mapped again if its length changed. A file of
+ * unchanged length keeps its mapping and its pages. The elements are
+ * unspecified. Returns 0, or the errno value with why in err, m then
+ * released and its file left for the caller to remove. */
+int npy_map_reshape(struct npy_map *m, const char *path, enum kernel_dtype dtype, size_t rows,
+                    size_t cols, char *err, size_t errlen);
 /* 0 if m's file still has the length it was made with (reading a mapping
  * past a truncated file's end is a SIGBUS); else -1 and why, naming path. */
 int npy_map_intact(const struct npy_map *m, const char *path, char *err, size_t errlen);

@@ -341,6 +341,54 @@ static void test_worker_handles(void)
     }
 }
 
+/* A worker's files are reused from point to point: two points of the
+ * same inputs set up before either is verified (the second cannot have
+ * the first's files, so each checks against its own inputs), then points
+ * of other sizes, down and up, each verified twice (the second time from
+ * inputs drawn again, the first's having gone back for the next point). */
+static void test_worker_slots(void)
+{
+    const struct kernel_backend *const *all = kernel_backends();
+    for (int i = 0; all[i]; i++) {
+        char reason[KERNEL_ERR_LEN] = "", err[KERNEL_ERR_LEN] = "", label[96];
+        const struct kernel_backend *b = all[i];
+        if (!b->worker || !b->available(reason))
+            continue;
+        struct kernel_point p = { .op = op("matvec"), .dtype = DTYPE_F64, .axis = -1, .n = 40,
+                                  .impl = kernel_impl_at(b, op("matvec"), 0)->name, .seed = 11 };
+        void *s1 = NULL, *s2 = NULL;
+        CHECK(b->setup(&p, &s1, err) == KERNEL_OK, "%s: first point: %s", b->name, err);
+        p.seed = 12;
+        CHECK(b->setup(&p, &s2, err) == KERNEL_OK, "%s: second point: %s", b->name, err);
+        snprintf(label, sizeof label, "%s, the first of two points of the same files", b->name);
+        if (s1)
+            test_state(b, s1, label);
+        snprintf(label, sizeof label, "%s, the second of two points of the same files", b->name);
+        if (s2)
+            test_state(b, s2, label);
+        b->teardown(s1);
+        b->teardown(s2);
+        static const long sizes[] = { 300, 7, 1, 64, 300 };
+        for (int k = 0; k < 5; k++) {
+            void *s = NULL;
+            p.n = sizes[k];
+            p.seed = 20 + (uint64_t)k;
+            p.op = k % 2 ? op("copy") : op("outer_sum");
+            p.axis = k % 2 ? -1 : 0;
+            p.dtype = k < 3 ? DTYPE_F32 : DTYPE_F64;
+            p.impl = kernel_impl_at(b, p.op, 0)->name;
+            snprintf(label, sizeof label, "%s %s %s n %ld, after other sizes", b->name,
+                     kernel_op_name(p.op), kernel_dtype_name(p.dtype), p.n);
+            CHECK(b->setup(&p, &s, err) == KERNEL_OK, "%s: setup: %s", label, err);
+            if (!s)
+                continue;
+            test_state(b, s, label);
+            test_state(b, s, label);
+            b->teardown(s);
+        }
+    }
+}
+
 /* kernel_flops and kernel_bytes, worked out by hand, and the bytes of a
  * point from the traffic its impl row declares. */
 static void test_counts(void)
@@ -404,6 +452,7 @@ int main(void)
     test_gpu_graph();
     test_worker_refusals();
     test_worker_handles();
+    test_worker_slots();
     test_refusals("cpu");
     test_refusals("openblas");
     test_openblas_threads();
