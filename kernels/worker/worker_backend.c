@@ -57,7 +57,7 @@ struct worker_live {
     /* The files a point's arrays go through, kept across points: one for
      * each input of worker_inputs, then the output, in each dtype; files
      * slot-<name>-<dtype>.npy of the folder, set up on first use. */
-    struct npy_slot slots[4][DTYPE_COUNT];
+    struct npy_slot slots[5][DTYPE_COUNT];
 };
 
 /* One point set up in a worker. */
@@ -198,14 +198,17 @@ static int register_impls(struct worker_live *w, char *err)
     return 0;
 }
 
-/* The worker's slot for worker_inputs[i], or for the output (i = 3), in
- * dtype, set up on first use (the folder exists by then). */
+/* The worker's slot for worker_inputs[i], or for the output: a vector
+ * (i = 3) or an n x n matrix (i = 4, copy's), apart so that a run of
+ * several ops does not make one file over between the two sizes at every
+ * point; in dtype, set up on first use (the folder exists by then). */
 static struct npy_slot *worker_slot(struct worker_live *w, int i, enum kernel_dtype dtype)
 {
+    static const char *const outputs[] = { "out", "outnn" };
     struct npy_slot *slot = &w->slots[i][dtype];
     if (!slot->path[0]) {
         char path[NPY_SLOT_PATH];
-        snprintf(path, sizeof path, "%s/slot-%s-%s.npy", w->dir, i < 3 ? worker_inputs[i].name : "out",
+        snprintf(path, sizeof path, "%s/slot-%s-%s.npy", w->dir, i < 3 ? worker_inputs[i].name : outputs[i - 3],
                  kernel_dtype_name(dtype));
         npy_slot_init(slot, path);
     }
@@ -215,7 +218,7 @@ static struct npy_slot *worker_slot(struct worker_live *w, int i, enum kernel_dt
 /* Drops every slot of the worker (those borrowed when given back). */
 static void drop_slots(struct worker_live *w)
 {
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < 5; i++)
         for (int d = 0; d < DTYPE_COUNT; d++)
             if (w->slots[i][d].path[0])
                 npy_slot_drop(&w->slots[i][d]);
@@ -624,7 +627,7 @@ static int output_file(struct worker_state *s, const char *path, size_t count, s
                        char *err)
 {
     size_t n = (size_t)s->p.n, rows = count == n * n ? n : count, cols = count == n * n && n > 1 ? n : 0;
-    struct npy_slot *mine = worker_slot(s->w, 3, s->p.dtype);
+    struct npy_slot *mine = worker_slot(s->w, cols ? 4 : 3, s->p.dtype);
     *slot = NULL;
     if (mine->busy) {
         struct npy_map own;
