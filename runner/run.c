@@ -571,7 +571,7 @@ static int run_group(const struct experiment *e, const size_t *index, size_t cou
     for (size_t j = 0; j < count; j++)
         pts[j].point = &e->points[index[j]];
     const struct point *first = pts[0].point;
-    if (rounds_measure(pts, count, first->k.seed, d, note, sizeof note) != 0) {
+    if (rounds_measure(pts, count, NULL, 0, first->k.seed, d, note, sizeof note) != 0) {
         for (size_t j = 0; j < count; j++)
             if (pts[j].status == KERNEL_OK)
                 measurement_free(&pts[j].m);
