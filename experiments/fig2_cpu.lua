@@ -17,11 +17,16 @@
 -- more until the interval is within 2% of the median: at most 30 samples
 -- or 6 s a point in "full", 12 or 0.6 s in "quick", which keeps make paper
 -- within minutes on 2 shared cores; the paired ratios need far fewer
--- samples than the series' own intervals. Each sample follows one untimed
--- call of its own point (settle, the default): at N = 20000 a sample is one
--- call, and without it the call paid for what the other point of its round
--- left in the caches and the memory (torch's outer_sum took up to twice as
--- long after matvec as after itself). "tiny" takes 3: no coverage claimed.
+-- samples than the series' own intervals. The claim below reads the ratio
+-- of the two torch points at N = 20000: their rounds go on past those
+-- rules until its paired interval is within +-3% of the median (the
+-- claim's precision, the default), up to max_samples (max_time does not
+-- stop them), and the provenance's claim_cpu-too_n20000 says how far it
+-- got. Each sample follows one untimed call of its own point (settle, the
+-- default): at N = 20000 a sample is one call, and without it the call
+-- paid for what the other point of its round left in the caches and the
+-- memory (torch's outer_sum took up to twice as long after matvec as after
+-- itself). "tiny" takes 3: no coverage claimed.
 
 local sizes = by_profile {
   full  = range(1000, 20000, 500),

@@ -388,6 +388,65 @@ local function check_plain(where, path, v, open, depth)
 end
 
 ---------------------------------------------------------------------------
+-- Claims: the pairs of points whose paired ratio a claim reads, so that the
+-- runner measures them until that ratio is as precise as the claim asks.
+
+-- The coverage the report asks of a claim's interval, by measure kind: a
+-- growth reads two ratios, each at 97.5% so that both hold at once with 95%.
+M.claim_level = { ratio = 0.95, growth = 0.975 }
+-- The half-width of a claim's interval over its median that its pairs are
+-- measured to when the claim sets no precision: +-3%.
+M.default_precision = 0.03
+
+local function precision_ok(v) return type(v) == "number" and v > 0 and v < 1 end
+M.precision_ok = precision_ok
+M.precision_expected = "a number between 0 and 1 (the half-width of the claim's interval over "
+  .. "its median: 0.03 is +-3%)"
+
+-- Whether selector sel picks point p: each of its fields equal to the
+-- point's (as text, as the report compares them: axis = 0 and "0" alike).
+local function selects(p, sel)
+  for k, v in pairs(sel) do
+    if p[k] == nil or tostring(as_integer(p[k])) ~= tostring(as_integer(v)) then return false end
+  end
+  return true
+end
+
+-- The index in points of the one point at size n that sel picks; nil if
+-- none does or several do.
+local function one_point(points, sel, n)
+  if type(sel) ~= "table" then return nil end
+  local found
+  for i, p in ipairs(points) do
+    if p.n == n and selects(p, sel) then
+      if found then return nil end
+      found = i
+    end
+  end
+  return found
+end
+
+-- Adds to e.pairs the pairs claim c reads from experiment e: one at each
+-- size of its measure (n; or from and to) that e measures, where num and
+-- den each pick one point. A claim that reads none gets none: the report
+-- says what it says about it, and the declaration stands.
+local function resolve_pairs(c, e)
+  local m = c.measure
+  if type(m) ~= "table" or not M.claim_level[m.kind] then return end
+  local sizes = m.kind == "ratio" and { m.n } or { m.from, m.to }
+  local seen = {}
+  for _, n in ipairs(sizes) do
+    local num, den = one_point(e.points, m.num, n), one_point(e.points, m.den, n)
+    if num and den and num ~= den and not seen[n] then
+      seen[n] = true
+      e.pairs[#e.pairs + 1] = { num = num, den = den, n = e.points[num].n, claim = c.id,
+                                precision = c.precision or M.default_precision,
+                                level = M.claim_level[m.kind] }
+    end
+  end
+end
+
+---------------------------------------------------------------------------
 -- The functions a script sees.
 
 local function range(a, b, step)
@@ -490,7 +549,7 @@ local function sandbox_env(profile, declared)
     end
     local e = { name = decl.name, optional = decl.optional or false, params = serialize(decl),
                 seed = serialize(decl.seed or point_fields.seed[3]),
-                line = tonumber(where:match(":(%d+): $")) or 0, decl = decl }
+                line = tonumber(where:match(":(%d+): $")) or 0, decl = decl, pairs = {} }
     e.points = expand(where, decl, declared.budget)
     declared.experiments[#declared.experiments + 1] = e
   end
@@ -503,6 +562,10 @@ local function sandbox_env(profile, declared)
         fail(where, "claim: field '%s' must be a string, got %s", k, describe(c[k]))
       end
     end
+    if c.precision ~= nil and not precision_ok(c.precision) then
+      fail(where, "claim '%s': field 'precision' must be %s, got %s", c.id, M.precision_expected,
+           describe(c.precision))
+    end
     c.line = tonumber(where:match(":(%d+): $")) or 0
     declared.claims[#declared.claims + 1] = c
   end
@@ -511,13 +574,22 @@ end
 
 -- Runs the script at path (without measuring anything) and returns what it
 -- declares: { path, experiments = { {name, line, params, optional, decl,
--- points}... }, claims = { {id, text, line, ...}... } }. Its experiments
--- may declare at most max_points points (default registry.max_points).
+-- points, pairs}... }, claims = { {id, text, line, ...}... } }. Its
+-- experiments may declare at most max_points points (default
+-- registry.max_points). An experiment's pairs are its script's claims on
+-- it: { num, den (indices into points), n, claim (the id), precision,
+-- level }, in the order of the claims.
 function M.declare_file(path, profile, max_points)
   local declared = { path = path, experiments = {}, claims = {},
                      budget = { used = 0, max = max_points or registry.max_points } }
   sandbox.run(path, sandbox_env(profile or "full", declared))
-  for _, c in ipairs(declared.claims) do c.script = path end
+  local by_name = {}
+  for _, e in ipairs(declared.experiments) do by_name[e.name] = e end
+  for _, c in ipairs(declared.claims) do
+    c.script = path
+    local e = type(c.measure) == "table" and by_name[c.measure.experiment]
+    if e then resolve_pairs(c, e) end
+  end
   return declared
 end
 

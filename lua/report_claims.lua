@@ -9,6 +9,7 @@
 --                 num = { op = "outer_sum", impl = "gemm", axis = 1 },
 --                 den = { op = "matvec" } },
 --     expect = { near = 1.5, tolerance = 0.3 },  -- or { above = 2 }, { below = 1.15 }
+--     precision = 0.03,                        -- optional: the run's target, below
 --   }
 --
 -- kind = "ratio": num / den at n (the nearest N measured in both if n was
@@ -21,12 +22,18 @@
 -- its interval from the two ratios' intervals, each at 97.5%; with of =
 -- "difference", the growth of the difference of times instead:
 -- (num - den)(to) / (num - den)(from).
+-- precision (default 0.03): `runner run` measures the claim's points (its
+-- pair at n, or at from and at to) in more rounds until the paired ratio's
+-- interval at the level above has a half-width within this fraction of its
+-- median, or a point reaches its max_samples (flopbench.lua resolves the
+-- pairs; the provenance's claim_<id>_n<N> says how it went).
 -- A claim holds if its whole interval meets `expect`, does not hold if no
 -- value of the interval does, and is inconclusive in between; it is missing
 -- if the results it needs are absent. None of these is an error: a claim's fields
 -- are, and they name the script's line.
 
 local catalogue = require "catalogue"
+local flopbench = require "flopbench"
 local data = require "report_data"
 local sandbox = require "sandbox"
 local fail = data.fail
@@ -34,8 +41,8 @@ local fail = data.fail
 local M = {}
 
 local claim_fields = { id = true, text = true, article = true, measure = true, expect = true,
-                       note = true, references = true, script = true, line = true }
-local valid_claim_fields = "article, expect, id, measure, note, references, text"
+                       note = true, references = true, precision = true, script = true, line = true }
+local valid_claim_fields = "article, expect, id, measure, note, precision, references, text"
 
 local function at(c)
   return string.format("%s:%d: claim '%s': ", c.script or "?", c.line or 0, tostring(c.id))
@@ -146,6 +153,10 @@ function M.check(c, declared)
   if c.note ~= nil and type(c.note) ~= "string" then
     fail("%sfield 'note' must be a string, got %s", at(c), describe(c.note))
   end
+  if c.precision ~= nil and not flopbench.precision_ok(c.precision) then
+    fail("%sfield 'precision' must be %s, got %s", at(c), flopbench.precision_expected,
+         describe(c.precision))
+  end
   check_measure(c, declared)
   check_expect(c)
 end
@@ -190,7 +201,7 @@ end
 -- A growth compares two ratios measured in different rounds (two N): each
 -- interval is asked at coverage GROWTH_LEVEL, so that both hold at once
 -- with probability at least 1 - 2 (1 - GROWTH_LEVEL) = 0.95 (Bonferroni).
-M.growth_level = 0.975
+M.growth_level = flopbench.claim_level.growth
 
 -- The growth of ratio a (at N = from) to ratio b (at N = to), of = "ratio"
 -- or "difference", from their paired intervals or, with unpaired set,

@@ -6,6 +6,7 @@
 -- an N with its interval.
 
 local catalogue = require "catalogue"
+local flopbench = require "flopbench"
 local native = require "report.native"
 local sandbox = require "sandbox"
 local check = require "report_check"
@@ -385,8 +386,9 @@ local function pairs_of(a, b)
   return num, den
 end
 
--- The coverage a ratio's interval asks for.
-M.level = 0.95
+-- The coverage a ratio's interval asks for (the runner measures a claim's
+-- pairs to the same: flopbench.claim_level).
+M.level = flopbench.claim_level.ratio
 
 -- The ratio of series num to series den at n (or the nearest N both have):
 -- { value, low, high, level, method, pairs, unpaired, n, num, den, a, b }.

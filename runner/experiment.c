@@ -44,6 +44,9 @@ void experiment_free(struct experiment *e)
     free(e->params);
     free(e->seed);
     free(e->points);
+    for (size_t i = 0; i < e->pair_count; i++)
+        free(e->pairs[i].claim);
+    free(e->pairs);
     memset(e, 0, sizeof *e);
 }
 

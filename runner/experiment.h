@@ -27,6 +27,16 @@ struct point {
     size_t index;          /* its place in the declaration, from 0 */
 };
 
+/* Two points of one N whose paired ratio a claim of the script reads: the
+ * rounds of their N go on while its interval is wider than precision
+ * (rounds.h). */
+struct claim_pair {
+    size_t num, den;  /* the points' places in the declaration (point.index) */
+    double precision; /* the interval's half-width over the median to reach: 0 < precision < 1 */
+    double level;     /* the coverage the report asks of that interval: 0 < level < 1 */
+    char *claim;      /* the claim's id */
+};
+
 struct experiment {
     char *name;
     char *script;  /* the script's path */
@@ -38,6 +48,8 @@ struct experiment {
     size_t count;
     size_t declared;  /* points the declaration expands to */
     size_t assigned;  /* of those, this run's shard's (all of them unsharded) */
+    struct claim_pair *pairs; /* the script's claims on this experiment, resolved to points */
+    size_t pair_count;        /* the same in every shard: pairs name declared points */
 };
 
 struct experiment_list {

@@ -171,6 +171,45 @@ static void print_points(const struct experiment *e)
     }
 }
 
+/* The point of e declared at index, or NULL if this run does not hold it
+ * (another shard's). */
+static const struct point *declared_point(const struct experiment *e, size_t index)
+{
+    for (size_t i = 0; i < e->count; i++)
+        if (e->points[i].index == index)
+            return &e->points[i];
+    return NULL;
+}
+
+/* "outer_sum/article axis 0" for point p, with its backend and dtype where
+ * they differ from other's. */
+static void pair_side(const struct point *p, const struct point *other, char *buf, size_t len)
+{
+    int used = snprintf(buf, len, "%s/%s", kernel_op_name(p->k.op), p->impl);
+    if (used >= 0 && (size_t)used < len && kernel_op(p->k.op)->axis)
+        used += snprintf(buf + used, len - (size_t)used, " axis %d", p->k.axis);
+    if (used >= 0 && (size_t)used < len && p->backend != other->backend)
+        used += snprintf(buf + used, len - (size_t)used, " on %s", p->backend->name);
+    if (used >= 0 && (size_t)used < len && p->k.dtype != other->k.dtype)
+        snprintf(buf + used, len - (size_t)used, " in %s", kernel_dtype_name(p->k.dtype));
+}
+
+/* --dry-run: one line per claim pair of e whose points this run holds. */
+static void print_pairs(const struct experiment *e)
+{
+    for (size_t i = 0; i < e->pair_count; i++) {
+        const struct claim_pair *c = &e->pairs[i];
+        const struct point *num = declared_point(e, c->num), *den = declared_point(e, c->den);
+        char a[128], b[128];
+        if (!num || !den)
+            continue;
+        pair_side(num, den, a, sizeof a);
+        pair_side(den, num, b, sizeof b);
+        printf("claim %s: %s n=%ld %s over %s, +-%g%% at %g%%\n", c->claim, e->name, num->k.n, a, b,
+               100 * c->precision, 100 * c->level);
+    }
+}
+
 struct run_args {
     const char **scripts;
     int nscripts;
@@ -434,8 +473,10 @@ static int cmd_run(int argc, char **argv)
     struct devices d = { 0 };
     int code = a.devices && pin_devices(&a, &d) != 0 ? EXIT_USAGE : load_all(&a, lists);
     for (int i = 0; a.dry_run && code == EXIT_OK && i < a.nscripts; i++)
-        for (size_t j = 0; j < lists[i].count; j++)
+        for (size_t j = 0; j < lists[i].count; j++) {
             print_points(&lists[i].items[j]);
+            print_pairs(&lists[i].items[j]);
+        }
     struct stat st;
     int out_existed = stat(a.opt.out_dir, &st) == 0;
     if (!a.dry_run && code == EXIT_OK)

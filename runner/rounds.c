@@ -115,6 +115,83 @@ static int any_wanting(const struct rounds_point *pts, size_t count)
     return 0;
 }
 
+int rounds_pair_ratio(const struct measurement *a, const struct measurement *b, double level,
+                      struct stats_summary *out)
+{
+    memset(out, 0, sizeof *out);
+    long most = a->count < b->count ? a->count : b->count;
+    if (most < 1)
+        return 1;
+    double *num = malloc((size_t)most * sizeof *num), *den = malloc((size_t)most * sizeof *den);
+    long n = 0;
+    /* each measurement's rounds increase: walk both in step */
+    for (long i = 0, k = 0; num && den && i < a->count && k < b->count;) {
+        if (a->round[i] != b->round[k]) {
+            int behind = a->round[i] < b->round[k];
+            i += behind;
+            k += !behind;
+            continue;
+        }
+        if (!a->reading[i].flags && !b->reading[k].flags) {
+            num[n] = a->per_call[i];
+            den[n] = b->per_call[k];
+            n++;
+        }
+        i++, k++;
+    }
+    int status = !num || !den ? -1 : n == 0 ? 1 : stats_paired_ratio(num, den, n, level, out) ? -1 : 0;
+    free(num);
+    free(den);
+    return status;
+}
+
+int rounds_pair_met(const struct stats_summary *r, double level, double precision)
+{
+    return r->count > 0 && r->ci_level >= level && r->rel_ci <= precision;
+}
+
+/* 1 while some pair of pairs[0..npairs) whose two points are among
+ * pts[0..count) (pts[0] being the group's point base) is short of its
+ * target, and both its points are live and not full. A pair whose ratio
+ * cannot be computed (out of memory) leaves the stop to the points' rules. */
+static int pair_wanting(const struct rounds_point *pts, size_t count, const struct rounds_pair *pairs,
+                        size_t npairs, size_t base)
+{
+    for (size_t i = 0; i < npairs; i++) {
+        const struct rounds_pair *q = &pairs[i];
+        if (q->num < base || q->den < base || q->num - base >= count || q->den - base >= count)
+            continue;
+        const struct rounds_point *a = &pts[q->num - base], *b = &pts[q->den - base];
+        if (!a->state || !b->state || measure_full(a->point, &a->m) || measure_full(b->point, &b->m))
+            continue;
+        struct stats_summary r;
+        if (rounds_pair_ratio(&a->m, &b->m, q->level, &r) >= 0 &&
+            !rounds_pair_met(&r, q->level, q->precision))
+            return 1;
+    }
+    return 0;
+}
+
+/* Fills each pair's ratio and why its rounds stopped, from pts[0..count)
+ * as measured. */
+static void pair_outcomes(const struct rounds_point *pts, size_t count, struct rounds_pair *pairs,
+                          size_t npairs)
+{
+    for (size_t i = 0; i < npairs; i++) {
+        struct rounds_pair *q = &pairs[i];
+        memset(&q->ratio, 0, sizeof q->ratio);
+        q->stop = ROUNDS_FAILED;
+        if (q->num >= count || q->den >= count || pts[q->num].status != KERNEL_OK ||
+            pts[q->den].status != KERNEL_OK)
+            continue;
+        int got = rounds_pair_ratio(&pts[q->num].m, &pts[q->den].m, q->level, &q->ratio);
+        if (got == 1)
+            q->stop = ROUNDS_UNPAIRED;
+        else if (got == 0)
+            q->stop = rounds_pair_met(&q->ratio, q->level, q->precision) ? ROUNDS_MET : ROUNDS_FULL;
+    }
+}
+
 /* One round over the live points of pts[0..count) that have room, in a
  * shuffled order; order is scratch room for count indices. */
 static void take_round(struct rounds_point *pts, size_t count, long round, size_t *order,
@@ -143,13 +220,22 @@ static void take_round(struct rounds_point *pts, size_t count, long round, size_
     }
 }
 
-/* Rounds over pts[0..count) until every point has met its rule; *round
- * carries the round number on. Returns -1 if interrupted. */
-static int run_rounds(struct rounds_point *pts, size_t count, long *round, size_t *order,
-                      uint64_t *rng, struct disturb *d)
+/* The pairs of a group, and the place in the group of the first point a
+ * run of rounds measures. */
+struct pair_set {
+    const struct rounds_pair *pairs;
+    size_t count, base;
+};
+
+/* Rounds over pts[0..count) until every point has met its rule and every
+ * pair of ps among them its target; *round carries the round number on.
+ * Returns -1 if interrupted. */
+static int run_rounds(struct rounds_point *pts, size_t count, const struct pair_set *ps, long *round,
+                      size_t *order, uint64_t *rng, struct disturb *d)
 {
     start_all(pts, count);
-    while (any_wanting(pts, count) && !measure_interrupted)
+    while ((any_wanting(pts, count) || pair_wanting(pts, count, ps->pairs, ps->count, ps->base)) &&
+           !measure_interrupted)
         take_round(pts, count, (*round)++, order, rng, d);
     for (size_t i = 0; i < count; i++) {
         if (!pts[i].state)
@@ -171,10 +257,12 @@ static int run_rounds(struct rounds_point *pts, size_t count, long *round, size_
     return measure_interrupted ? -1 : 0;
 }
 
-int rounds_measure(struct rounds_point *pts, size_t count, uint64_t seed, struct disturb *d,
-                   char *note, size_t notelen)
+int rounds_measure(struct rounds_point *pts, size_t count, struct rounds_pair *pairs, size_t npairs,
+                   uint64_t seed, struct disturb *d, char *note, size_t notelen)
 {
     note[0] = '\0';
+    if (!pairs)
+        npairs = 0;
     for (size_t i = 0; i < count; i++) {
         memset(&pts[i].m, 0, sizeof pts[i].m);
         pts[i].state = NULL;
@@ -191,19 +279,23 @@ int rounds_measure(struct rounds_point *pts, size_t count, uint64_t seed, struct
         }
         free(order);
         free(mem);
+        pair_outcomes(pts, count, pairs, npairs);
         return 0;
     }
     uint64_t rng = seed;
     long round = 1;
     int status = 0;
+    struct pair_set ps = { pairs, npairs, 0 };
     if (fit_together(pts, count, mem, note, notelen))
-        status = run_rounds(pts, count, &round, order, &rng, d);
+        status = run_rounds(pts, count, &ps, &round, order, &rng, d);
     else
         for (size_t i = 0, k; i < count && status == 0; i += k) {
             k = fitting_run(&pts[i], &mem[i], count - i);
-            status = run_rounds(&pts[i], k, &round, order, &rng, d);
+            ps.base = i;
+            status = run_rounds(&pts[i], k, &ps, &round, order, &rng, d);
         }
     free(order);
     free(mem);
+    pair_outcomes(pts, count, pairs, npairs);
     return status;
 }

@@ -299,11 +299,90 @@ static int shares_round(const struct measurement *ms, size_t count, size_t j)
     return 0;
 }
 
+/* The pairs of e whose two points are both in the group index[0..count),
+ * with indices into the group, into pairs; claims[k] gets the claim pair
+ * of pairs[k]. Both have room for e->pair_count. Returns how many. */
+static size_t group_pairs(const struct experiment *e, const size_t *index, size_t count,
+                          struct rounds_pair *pairs, const struct claim_pair **claims)
+{
+    size_t got = 0;
+    for (size_t i = 0; i < e->pair_count; i++) {
+        const struct claim_pair *c = &e->pairs[i];
+        size_t num = count, den = count;
+        for (size_t j = 0; j < count; j++) {
+            size_t declared = e->points[index[j]].index;
+            num = declared == c->num ? j : num;
+            den = declared == c->den ? j : den;
+        }
+        if (num == count || den == count)
+            continue;
+        pairs[got] = (struct rounds_pair){ .num = num, .den = den, .precision = c->precision,
+                                           .level = c->level };
+        claims[got++] = c;
+    }
+    return got;
+}
+
+/* Records in the provenance what a pair's rounds gave, as
+ * claim_<id>_n<N> = "rounds R, ratio M [lo, hi], rel_ci X (target T): why",
+ * R the rounds in which both points have a clean sample. */
+static void record_pair(struct outputs *out, const struct claim_pair *c, long n,
+                        const struct stats_summary *r, const char *why)
+{
+    size_t len = strlen(c->claim) + 32;
+    char *key = malloc(len);
+    int bad = !key;
+    if (key) {
+        snprintf(key, len, "claim_%s_n%ld", c->claim, n);
+        bad = r->count > 0
+                  ? provenance_setf(out->prov, key, "rounds %ld, ratio %.4g [%.4g, %.4g], rel_ci %.3g "
+                                    "(target %g): %s", r->count, r->median, r->ci_low, r->ci_high,
+                                    r->rel_ci, c->precision, why)
+                  : provenance_setf(out->prov, key, "rounds 0 (target %g): %s", c->precision, why);
+    }
+    out->failed_facts += bad != 0;
+    free(key);
+}
+
+/* Why a pair's rounds stopped, in words. */
+static const char *pair_stop_text(enum rounds_stop stop)
+{
+    switch (stop) {
+    case ROUNDS_MET:
+        return "met";
+    case ROUNDS_FULL:
+        return "not met: a point took its max_samples first";
+    case ROUNDS_UNPAIRED:
+        return "not met: its points did not fit in memory together and were measured apart";
+    case ROUNDS_FAILED:
+        break;
+    }
+    return "not met: a point failed";
+}
+
+/* Records the pairs of a group reused from the journal, from ms[0..count). */
+static void record_reused_pairs(struct outputs *out, const struct rounds_pair *pairs,
+                                const struct claim_pair *const *claims, size_t npairs,
+                                const struct measurement *ms, long n)
+{
+    for (size_t k = 0; k < npairs; k++) {
+        struct stats_summary r;
+        int got = rounds_pair_ratio(&ms[pairs[k].num], &ms[pairs[k].den], pairs[k].level, &r);
+        const char *why = got != 0 ? "reused from the journal: no ratio"
+                          : rounds_pair_met(&r, pairs[k].level, pairs[k].precision)
+                              ? "reused from the journal: met"
+                              : "reused from the journal: not met";
+        record_pair(out, claims[k], n, &r, why);
+    }
+}
+
 /* Writes the group of e's points index[0..count) from the journal if every
  * one of them is there (a group is reused whole, so that its points stay
- * paired round by round): 1 if so, else 0. */
+ * paired round by round), and what its pairs[0..npairs) (indices into the
+ * group; claims[k] the claim of pairs[k]) read from it: 1 if so, else 0. */
 static int reuse_group(const struct experiment *e, const size_t *index, size_t count,
-                       struct outputs *out, long *measured)
+                       struct outputs *out, long *measured, const struct rounds_pair *pairs,
+                       const struct claim_pair *const *claims, size_t npairs)
 {
     for (size_t j = 0; j < count; j++)
         if (!journal_has(out->journal, index[j]))
@@ -326,6 +405,8 @@ static int reuse_group(const struct experiment *e, const size_t *index, size_t c
         out->reused++;
         (*measured)++;
     }
+    if (got == count)
+        record_reused_pairs(out, pairs, claims, npairs, ms, e->points[index[0]].k.n);
     for (size_t j = 0; ms && j < got; j++)
         measurement_free(&ms[j]);
     free(ms);
@@ -359,11 +440,14 @@ static int start_provenance(struct outputs *out, const struct experiment *e,
     if (provenance_set(p, "experiment", e->name) || provenance_setf(p, "script_line", "%d", e->line) ||
         provenance_set(p, "profile", o->profile) || provenance_set(p, "seed", e->seed) ||
         provenance_setf(p, "points", "%zu", e->count) || provenance_set(p, "params", e->params) ||
+        provenance_setf(p, "claim_pairs", "%zu", e->pair_count) ||
         provenance_set(p, "run_id", o->run_id) ||
         provenance_set(p, "rounds", "the points of each N measured together, one sample of each a round, "
                                     "in an order shuffled per round (Fisher-Yates, splitmix64 seeded with "
                                     "the seed of that N's first point); samples of a disturbed round are "
-                                    "kept in samples.csv and left out of the statistics") ||
+                                    "kept in samples.csv and left out of the statistics; while a "
+                                    "claim's pair of points (claim_pairs) has a paired ratio wider "
+                                    "than its precision, rounds go on up to those points' max_samples") ||
         (o->shard && shard_add_provenance(p, e, o->shard)))
         return snprintf(err, errlen, "out of memory"), -1;
     return 0;
@@ -559,19 +643,35 @@ static size_t reusable_points(const struct experiment *e, const struct journal *
     return r.points;
 }
 
-/* Measures and records the group of e's points index[0..count) (pts is room
- * for count); returns an exit code for them. */
+/* What run_points hands each group: where it is recorded, room for a
+ * group's points and pairs, and the exit code so far. */
+struct run_walk {
+    struct outputs *out;
+    struct progress *pr;
+    struct disturb *d;
+    long *measured;
+    struct rounds_point *pts;          /* room for a group */
+    struct rounds_pair *pairs;         /* room for e->pair_count */
+    const struct claim_pair **claims;  /* the same */
+    int code;
+};
+
+/* Measures and records the group of e's points index[0..count), in the
+ * room w holds; returns an exit code for them. */
 static int run_group(const struct experiment *e, const size_t *index, size_t count,
-                     struct rounds_point *pts, struct disturb *d, struct outputs *out,
-                     struct progress *pr, long *measured)
+                     struct run_walk *w)
 {
     char note[KERNEL_ERR_LEN], key[64];
-    if (reuse_group(e, index, count, out, measured))
+    struct rounds_point *pts = w->pts;
+    struct outputs *out = w->out;
+    size_t npairs = group_pairs(e, index, count, w->pairs, w->claims);
+    long n = e->points[index[0]].k.n;
+    if (reuse_group(e, index, count, out, w->measured, w->pairs, w->claims, npairs))
         return EXIT_OK;
     for (size_t j = 0; j < count; j++)
         pts[j].point = &e->points[index[j]];
     const struct point *first = pts[0].point;
-    if (rounds_measure(pts, count, first->k.seed, d, note, sizeof note) != 0) {
+    if (rounds_measure(pts, count, w->pairs, npairs, first->k.seed, w->d, note, sizeof note) != 0) {
         for (size_t j = 0; j < count; j++)
             if (pts[j].status == KERNEL_OK)
                 measurement_free(&pts[j].m);
@@ -581,10 +681,12 @@ static int run_group(const struct experiment *e, const size_t *index, size_t cou
         snprintf(key, sizeof key, "smaller_groups_n%ld", first->k.n);
         provenance_set(out->prov, key, note);
     }
+    for (size_t k = 0; k < npairs; k++)
+        record_pair(out, w->claims[k], n, &w->pairs[k].ratio, pair_stop_text(w->pairs[k].stop));
     int code = EXIT_OK;
     for (size_t j = 0; j < count; j++)
         code = run_exit_worse(code, record_point(e, index[j], &pts[j], pts[j].paired, out,
-                                                 pr, measured));
+                                                 w->pr, w->measured));
     return code;
 }
 
@@ -614,23 +716,11 @@ static void time_account(const struct run_times *t, double wall, char *buf, size
              t->samples_s, t->teardown_s, t->record_s, wall > steps ? wall - steps : 0.0);
 }
 
-/* What run_points hands each group: where it is recorded, and the exit
- * code so far. */
-struct run_walk {
-    struct outputs *out;
-    struct progress *pr;
-    struct disturb *d;
-    long *measured;
-    struct rounds_point *pts; /* room for a group */
-    int code;
-};
-
 /* group_fn: measures and records a group; stops the walk once interrupted. */
 static int run_walk_group(const struct experiment *e, const size_t *index, size_t count, void *ctx)
 {
     struct run_walk *w = ctx;
-    w->code = run_exit_worse(w->code, run_group(e, index, count, w->pts, w->d, w->out, w->pr,
-                                                w->measured));
+    w->code = run_exit_worse(w->code, run_group(e, index, count, w));
     return w->code == EXIT_INTERRUPTED;
 }
 
@@ -638,13 +728,16 @@ static int run_walk_group(const struct experiment *e, const size_t *index, size_
 static int run_points(const struct experiment *e, struct outputs *out, struct progress *pr,
                       struct disturb *d, long *measured)
 {
+    size_t room = e->pair_count ? e->pair_count : 1;
     struct run_walk w = { out, pr, d, measured, calloc(e->count ? e->count : 1, sizeof *w.pts),
-                          EXIT_OK };
-    if (!w.pts || each_group(e, run_walk_group, &w) != 0) {
+                          calloc(room, sizeof *w.pairs), calloc(room, sizeof *w.claims), EXIT_OK };
+    if (!w.pts || !w.pairs || !w.claims || each_group(e, run_walk_group, &w) != 0) {
         fprintf(stderr, "runner: %s: out of memory\n", e->name);
         w.code = EXIT_POINT;
     }
     free(w.pts);
+    free(w.pairs);
+    free(w.claims);
     return w.code;
 }
 

@@ -302,6 +302,83 @@ static char *dup_field(lua_State *L, const char *key)
     return copy;
 }
 
+/* Reads number field `key` of the table on top into *v: 0 if it lies
+ * strictly between 0 and 1, else -1. */
+static int get_fraction(lua_State *L, const char *key, double *v)
+{
+    int ok = 0;
+    lua_getfield(L, -1, key);
+    *v = (double)lua_tonumberx(L, -1, &ok);
+    lua_pop(L, 1);
+    return ok && *v > 0 && *v < 1 ? 0 : -1;
+}
+
+/* Reads point-index field `key` (from 1, as flopbench.lua lists them) of
+ * the table on top into *index (from 0): 0 if it names one of count
+ * points, else -1. */
+static int get_point_index(lua_State *L, const char *key, size_t count, size_t *index)
+{
+    int ok = 0;
+    lua_getfield(L, -1, key);
+    lua_Integer v = lua_tointegerx(L, -1, &ok);
+    lua_pop(L, 1);
+    if (!ok || v < 1 || (lua_Unsigned)v > count)
+        return -1;
+    *index = (size_t)(v - 1);
+    return 0;
+}
+
+/* Fills pair c of e from the pair table on top: two distinct points of e
+ * at one N, a precision and a level in (0, 1), the claim's id. 0 or -1. */
+static int read_pair(lua_State *L, const struct experiment *e, struct claim_pair *c)
+{
+    if (!lua_istable(L, -1) || get_point_index(L, "num", e->count, &c->num) ||
+        get_point_index(L, "den", e->count, &c->den) || c->num == c->den ||
+        e->points[c->num].k.n != e->points[c->den].k.n ||
+        get_fraction(L, "precision", &c->precision) || get_fraction(L, "level", &c->level))
+        return -1;
+    lua_getfield(L, -1, "claim");
+    const char *id = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+    c->claim = id && id[0] ? strdup(id) : NULL;
+    lua_pop(L, 1);
+    return c->claim ? 0 : -1;
+}
+
+/* Fills e->pairs from field pairs of the experiment table on top (its
+ * points read already). Returns 0, or -1 with the reason in err. */
+static int read_pairs(lua_State *L, const char *path, struct experiment *e, char *err, size_t errlen)
+{
+    if (lua_getfield(L, -1, "pairs") == LUA_TNIL) {
+        lua_pop(L, 1);
+        return 0;
+    }
+    if (!lua_istable(L, -1)) {
+        lua_pop(L, 1);
+        return snprintf(err, errlen, "%s:%d: experiment '%s': its claim pairs are not a list", path,
+                        e->line, e->name), -1;
+    }
+    size_t count = (size_t)lua_rawlen(L, -1);
+    e->pairs = calloc(count ? count : 1, sizeof *e->pairs);
+    if (!e->pairs) {
+        lua_pop(L, 1);
+        return snprintf(err, errlen, "out of memory for %zu claim pairs", count), -1;
+    }
+    for (size_t i = 0; i < count; i++) {
+        lua_rawgeti(L, -1, (lua_Integer)i + 1);
+        e->pair_count = i + 1;
+        int bad = read_pair(L, e, &e->pairs[i]);
+        lua_pop(L, 1);
+        if (bad) {
+            lua_pop(L, 1);
+            return snprintf(err, errlen, "%s:%d: experiment '%s': claim pair %zu is malformed "
+                            "(expected num and den, two points of one N, precision and level in "
+                            "(0, 1), and the claim's id)", path, e->line, e->name, i + 1), -1;
+        }
+    }
+    lua_pop(L, 1);
+    return 0;
+}
+
 /* Fills e from the experiment table on top. Returns 0 or -1. */
 static int read_experiment(lua_State *L, const char *path, struct experiment *e, char *err,
                            size_t errlen)
@@ -338,7 +415,7 @@ static int read_experiment(lua_State *L, const char *path, struct experiment *e,
         }
     }
     lua_pop(L, 1);
-    return 0;
+    return read_pairs(L, path, e, err, errlen);
 }
 
 /* Runs declare_file(path, profile, max_points) and pushes its result.

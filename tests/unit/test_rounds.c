@@ -5,7 +5,9 @@
  * unpaired one is wide; a round flagged as throttled (the test hook that
  * stands in for NVML) is kept, marked and left out of the statistics; points
  * that do not fit in memory together are measured one at a time, and the
- * note says so. */
+ * note says so. A claim's pair keeps its group in rounds past the points'
+ * own stop until its paired ratio is within its precision, never past the
+ * points' max_samples, and not once one of its points has failed. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,15 +21,20 @@ static const struct kernel_impl impl_list[] = {
     { NULL, NULL, TRAFFIC_MATERIALISED, { NULL, NULL }, 0 },
 };
 
-/* The fake's state: its time per call, and its calls so far. */
+/* The fake's state: its time per call, its calls so far, and the draws of
+ * its noise. */
 struct fake {
     double per_call;
     long calls;
+    uint64_t seed, rng;
 };
 
 static long clock_ticks;      /* every batch of every point: the machine's "time" */
 static double drift_per_tick; /* each batch takes (1 + drift_per_tick * clock_ticks) longer */
 static size_t host_free = 1u << 30;
+static double noise;          /* > 0: each batch up to this fraction longer, drawn per point */
+static uint64_t failing_seed = UINT64_MAX; /* the point of this seed fails ... */
+static long failing_call;                  /* ... at this call */
 
 static int always(char *reason) { (void)reason; return 1; }
 static int memory(const struct kernel_point *p, struct kernel_memory *m, char *err)
@@ -45,6 +52,7 @@ static int setup(const struct kernel_point *p, void **state, char *err)
     if (!f)
         return KERNEL_NO_MEMORY;
     f->per_call = 1e-3 * (double)(p->seed % 10 + 1); /* the seed tells the points apart */
+    f->seed = f->rng = p->seed;
     *state = f;
     return KERNEL_OK;
 }
@@ -56,12 +64,14 @@ static int verify(void *s, struct kernel_check *c, char *err)
 }
 static int run(void *s, long iterations, double *seconds, char *err)
 {
-    (void)err;
     struct fake *f = s;
     f->calls++;
     clock_ticks++;
-    /* a little noise of its own (1% steps), then the machine's drift */
-    double own = 1.0 + 0.01 * (double)(f->calls % 3);
+    if (f->seed == failing_seed && f->calls == failing_call)
+        return snprintf(err, KERNEL_ERR_LEN, "the fake fails"), KERNEL_ERROR;
+    /* noise of its own (1% steps, or uniform up to `noise`), then the machine's drift */
+    double own = noise > 0 ? 1.0 + noise * (double)(rounds_random(&f->rng) >> 11) * 0x1p-53
+                           : 1.0 + 0.01 * (double)(f->calls % 3);
     *seconds = f->per_call * (double)iterations * own * (1.0 + drift_per_tick * (double)clock_ticks);
     return KERNEL_OK;
 }
@@ -99,7 +109,7 @@ static int measure(struct point *points, struct rounds_point *pts, size_t count,
         points[i] = make_point(i, samples);
         pts[i].point = &points[i];
     }
-    return rounds_measure(pts, count, seed, d, note, KERNEL_ERR_LEN);
+    return rounds_measure(pts, count, NULL, 0, seed, d, note, KERNEL_ERR_LEN);
 }
 
 static void free_all(struct rounds_point *pts, size_t count)
@@ -267,6 +277,191 @@ static void test_smaller_groups(void)
     host_free = 1u << 30;
 }
 
+/* Two points (seeds 0 and 1: 1 ms and 2 ms a call) whose own rule stops
+ * them at 7 samples (a loose target_rel_ci), with room for max samples,
+ * measured in rounds with pairs[0..npairs). */
+static int measure_paired(struct point *points, struct rounds_point *pts, long max,
+                          struct rounds_pair *pairs, size_t npairs)
+{
+    char note[KERNEL_ERR_LEN];
+    for (size_t i = 0; i < 2; i++) {
+        points[i] = make_point(i, 7);
+        points[i].sampling.max_samples = max;
+        points[i].sampling.target_rel_ci = 0.5;
+        pts[i].point = &points[i];
+    }
+    int status = rounds_measure(pts, 2, pairs, npairs, 11, NULL, note, KERNEL_ERR_LEN);
+    CHECK(note[0] == '\0', "note: %s", note);
+    return status;
+}
+
+/* The pair (point 1 over point 0) at precision p and level 0.95. */
+static struct rounds_pair pair_of(double precision)
+{
+    return (struct rounds_pair){ .num = 1, .den = 0, .precision = precision, .level = 0.95 };
+}
+
+/* With 20% noise on each point the per-round ratio is noisy: without a
+ * pair the group stops at the points' own 7 samples; with one at 3% it
+ * goes on exactly until the paired interval reaches 95% coverage and 3%,
+ * and a pair met at once changes nothing. */
+static void test_pair_precision(void)
+{
+    struct point points[2];
+    struct rounds_point pts[2];
+    noise = 0.2;
+    CHECK(measure_paired(points, pts, 200, NULL, 0) == 0, "interrupted");
+    CHECK(pts[0].m.count == 7 && pts[1].m.count == 7, "without a pair: %ld and %ld samples",
+          pts[0].m.count, pts[1].m.count);
+    struct stats_summary r;
+    CHECK(stats_paired_ratio(pts[1].m.per_call, pts[0].m.per_call, 7, 0.95, &r) == 0 &&
+          r.rel_ci > 0.03, "7 rounds already give rel_ci %g: the test shows nothing", r.rel_ci);
+    free_all(pts, 2);
+
+    struct rounds_pair loose = pair_of(0.9);
+    CHECK(measure_paired(points, pts, 200, &loose, 1) == 0, "interrupted");
+    CHECK(pts[0].m.count == 7 && pts[1].m.count == 7 && loose.stop == ROUNDS_MET,
+          "a pair met at once: %ld and %ld samples, stop %d", pts[0].m.count, pts[1].m.count,
+          (int)loose.stop);
+    free_all(pts, 2);
+
+    struct rounds_pair q = pair_of(0.03);
+    CHECK(measure_paired(points, pts, 200, &q, 1) == 0, "interrupted");
+    long n = pts[0].m.count;
+    CHECK(n > 7 && n < 200 && pts[1].m.count == n, "with a pair: %ld and %ld samples", n,
+          pts[1].m.count);
+    CHECK(q.stop == ROUNDS_MET && q.ratio.count == n && q.ratio.rel_ci <= 0.03 &&
+          q.ratio.ci_level >= 0.95, "pair: stop %d over %ld rounds, rel_ci %g at %g", (int)q.stop,
+          q.ratio.count, q.ratio.rel_ci, q.ratio.ci_level);
+    CHECK(q.ratio.ci_low <= 2.0 && q.ratio.ci_high >= 2.0, "[%g, %g] misses 2", q.ratio.ci_low,
+          q.ratio.ci_high);
+    CHECK(stats_paired_ratio(pts[1].m.per_call, pts[0].m.per_call, n - 1, 0.95, &r) == 0 &&
+          !rounds_pair_met(&r, 0.95, 0.03), "met a round earlier (rel_ci %g): it overshot", r.rel_ci);
+    free_all(pts, 2);
+    noise = 0;
+}
+
+/* A precision the noise cannot reach in 60 rounds: the points stop at
+ * max_samples, and the pair says so. */
+static void test_pair_unreachable(void)
+{
+    struct point points[2];
+    struct rounds_point pts[2];
+    struct rounds_pair q = pair_of(0.001);
+    noise = 0.2;
+    CHECK(measure_paired(points, pts, 60, &q, 1) == 0, "interrupted");
+    CHECK(pts[0].m.count == 60 && pts[1].m.count == 60 && pts[0].m.clean_count == 60,
+          "%ld and %ld samples, want max_samples 60", pts[0].m.count, pts[1].m.count);
+    CHECK(q.stop == ROUNDS_FULL && q.ratio.count == 60 && q.ratio.rel_ci > 0.001,
+          "pair: stop %d over %ld rounds, rel_ci %g", (int)q.stop, q.ratio.count, q.ratio.rel_ci);
+    free_all(pts, 2);
+    noise = 0;
+}
+
+/* Point 1 fails at its 10th call: the pair no longer holds the group, and
+ * point 0 stops with the round it was in. */
+static void test_pair_failed_point(void)
+{
+    struct point points[2];
+    struct rounds_point pts[2];
+    struct rounds_pair q = pair_of(0.001);
+    noise = 0.2;
+    failing_seed = 1, failing_call = 10;
+    CHECK(measure_paired(points, pts, 200, &q, 1) == 0, "interrupted");
+    failing_seed = UINT64_MAX;
+    CHECK(pts[1].status == KERNEL_ERROR && strstr(pts[1].err, "the fake fails"), "point 1: %d %s",
+          pts[1].status, pts[1].err);
+    CHECK(pts[0].status == KERNEL_OK && pts[0].m.count == 10, "point 0: status %d, %ld samples",
+          pts[0].status, pts[0].m.count);
+    CHECK(q.stop == ROUNDS_FAILED && q.ratio.count == 0, "pair: stop %d, %ld rounds", (int)q.stop,
+          q.ratio.count);
+    free_all(pts, 2);
+    noise = 0;
+}
+
+/* Throttled rounds 2 and 4 are left out of the pair's ratio, as of the
+ * points' statistics. */
+static void test_pair_disturbed(void)
+{
+    struct point points[2];
+    struct rounds_point pts[2];
+    char note[KERNEL_ERR_LEN], err[256];
+    struct rounds_pair q = pair_of(0.03);
+    setenv("FLOPBENCH_TEST_THROTTLE", "2,4", 1);
+    struct disturb *d = disturb_open(0, err, sizeof err);
+    unsetenv("FLOPBENCH_TEST_THROTTLE");
+    CHECK(d != NULL, "%s", err);
+    if (!d)
+        return;
+    noise = 0.2;
+    for (size_t i = 0; i < 2; i++) {
+        points[i] = make_point(i, 7);
+        points[i].sampling.max_samples = 200;
+        points[i].sampling.target_rel_ci = 0.5;
+        pts[i].point = &points[i];
+    }
+    CHECK(rounds_measure(pts, 2, &q, 1, 11, d, note, KERNEL_ERR_LEN) == 0, "interrupted");
+    const struct measurement *m = &pts[0].m;
+    CHECK(m->count == m->clean_count + 2 && q.ratio.count == m->clean_count && q.stop == ROUNDS_MET,
+          "%ld samples, %ld clean, pair over %ld rounds, stop %d", m->count, m->clean_count,
+          q.ratio.count, (int)q.stop);
+    free_all(pts, 2);
+    disturb_close(d);
+    noise = 0;
+}
+
+/* rounds_pair_ratio pairs by round number: a round one point sat out, or
+ * that was disturbed, is left out. */
+static void test_pair_ratio_rounds(void)
+{
+    struct measurement a, b;
+    memset(&a, 0, sizeof a);
+    memset(&b, 0, sizeof b);
+    CHECK(measurement_alloc(&a, 5) == 0 && measurement_alloc(&b, 5) == 0, "out of memory");
+    if (!a.per_call || !b.per_call)
+        return;
+    const long ra[] = { 1, 2, 3, 4, 5 }, rb[] = { 1, 3, 5 };
+    for (long i = 0; i < 5; i++)
+        a.round[i] = ra[i], a.per_call[i] = 2.0 * (double)ra[i];
+    for (long i = 0; i < 3; i++)
+        b.round[i] = rb[i], b.per_call[i] = (double)rb[i];
+    a.count = 5, b.count = 3;
+    b.reading[1].flags = DISTURB_THROTTLED; /* round 3 */
+    struct stats_summary r;
+    CHECK(rounds_pair_ratio(&a, &b, 0.95, &r) == 0 && r.count == 2 && r.median == 2.0,
+          "over %ld rounds, median %g", r.count, r.median);
+    b.count = 0;
+    CHECK(rounds_pair_ratio(&a, &b, 0.95, &r) == 1 && r.count == 0, "no shared round: count %ld",
+          r.count);
+    measurement_free(&a);
+    measurement_free(&b);
+}
+
+/* A pair whose points did not fit in memory together: each is measured in
+ * its own rounds and stops at its own rule; the pair has no ratio. */
+static void test_pair_apart(void)
+{
+    struct point points[2];
+    struct rounds_point pts[2];
+    char note[KERNEL_ERR_LEN];
+    struct rounds_pair q = pair_of(0.001);
+    host_free = 100000;
+    for (size_t i = 0; i < 2; i++) {
+        points[i] = make_point(i, 7);
+        points[i].sampling.max_samples = 200;
+        points[i].sampling.target_rel_ci = 0.5;
+        pts[i].point = &points[i];
+    }
+    CHECK(rounds_measure(pts, 2, &q, 1, 11, NULL, note, KERNEL_ERR_LEN) == 0, "interrupted");
+    host_free = 1u << 30;
+    CHECK(strstr(note, "smaller groups") != NULL, "note: %s", note);
+    CHECK(pts[0].m.count == 7 && pts[1].m.count == 7, "%ld and %ld samples", pts[0].m.count,
+          pts[1].m.count);
+    CHECK(q.stop == ROUNDS_UNPAIRED && q.ratio.count == 0, "pair: stop %d, %ld rounds", (int)q.stop,
+          q.ratio.count);
+    free_all(pts, 2);
+}
+
 int main(void)
 {
     test_shuffle();
@@ -275,5 +470,11 @@ int main(void)
     test_throttle_hook();
     test_all_disturbed();
     test_smaller_groups();
+    test_pair_precision();
+    test_pair_unreachable();
+    test_pair_failed_point();
+    test_pair_disturbed();
+    test_pair_ratio_rounds();
+    test_pair_apart();
     return check_report("rounds");
 }

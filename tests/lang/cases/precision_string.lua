@@ -1,0 +1,4 @@
+-- A precision given as a percentage string, not a fraction.
+experiment { name = "x", backend = "cpu", dtype = "f32", op = "matvec", n = 8 }
+claim { id = "c", text = "t",
+        precision = "3%" }
