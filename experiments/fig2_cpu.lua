@@ -12,17 +12,15 @@
 -- CPU that would take weeks at n = 20000, so here a sample is as many calls
 -- as last min_batch_time seconds ("auto"): the time per call is what is
 -- compared. The points of one N are measured together in rounds, so their
--- ratios are paired round by round. At least 7 samples (6 give the
--- median's interval 95% coverage, 7 give a growth's two ratios 97.5%), then
--- more until the interval is within 2% of the median: at most 30 samples
--- or 6 s a point in "full", 12 or 0.6 s in "quick", which keeps make paper
--- within minutes on 2 shared cores; the paired ratios need far fewer
--- samples than the series' own intervals. The claim below reads the ratio
--- of the two torch points at N = 20000: their rounds go on past those
--- rules until its paired interval is within +-3% of the median (the
--- claim's precision, the default), up to max_samples (max_time does not
--- stop them), and the provenance's claim_cpu-too_n20000 says how far it
--- got. Each sample follows one untimed call of its own point (settle, the
+-- ratios are paired round by round. At least 6 samples (the median's
+-- interval then has 95% coverage), then more until the interval is within
+-- 2% of the median: at most 30 samples or 6 s a point in "full", 12 or
+-- 0.6 s in "quick", which keeps make paper within minutes on 2 cores. The
+-- claim below reads the ratio of the two torch points at N = 20000: their
+-- rounds go on past those rules until its paired interval is within +-3%
+-- of the median (the claim's precision, the default), up to max_samples
+-- (max_time does not stop them), and the provenance's
+-- claim_cpu-too_n20000 says how far it got. Each sample follows one untimed call of its own point (settle, the
 -- default): at N = 20000 a sample is one call, and without it the call
 -- paid for what the other point of its round left in the caches and the
 -- memory (torch's outer_sum took up to twice as long after matvec as after
@@ -35,8 +33,8 @@ local sizes = by_profile {
 }
 local batch = profile == "full" and 0.2 or 0.05
 local sampling = by_profile {
-  full  = { samples = 7, target_rel_ci = 0.02, max_samples = 30, max_time = 6 },
-  quick = { samples = 7, target_rel_ci = 0.02, max_samples = 12, max_time = 0.6 },
+  full  = { samples = 6, target_rel_ci = 0.02, max_samples = 30, max_time = 6 },
+  quick = { samples = 6, target_rel_ci = 0.02, max_samples = 12, max_time = 0.6 },
   tiny  = { samples = 3 },
 }
 

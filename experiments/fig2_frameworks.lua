@@ -6,12 +6,12 @@
 -- PyTorch in float32; here both are measured in both.
 
 -- Sampled as fig2_gpu_f64.lua and fig2_cpu.lua say: batches of a set time
--- (batch), at least 7 samples (95% coverage, 97.5% for a growth), then more
--- until the interval is within target (0.5% on the GPU, 2% on the CPU), at
--- most max_samples or max_time seconds of sampling a point.
+-- (batch), at least 6 samples (95% coverage), then more until the interval
+-- is within target (0.5% on the GPU, 2% on the CPU), at most max_samples or
+-- max_time seconds of sampling a point.
 local function sampled(decl, batch, target, max_samples, max_time)
   local s = profile == "tiny" and { iterations = 2, samples = 3, warmup = 0 }
-    or { iterations = "auto", min_batch_time = batch, samples = 7, target_rel_ci = target,
+    or { iterations = "auto", min_batch_time = batch, samples = 6, target_rel_ci = target,
          max_samples = max_samples, max_time = max_time, warmup = 1 }
   for k, v in pairs(s) do decl[k] = v end
   return decl

@@ -14,11 +14,11 @@ local sizes = by_profile {
   quick = range(1000, 20000, 1900),
   tiny  = { 200, 400 },
 }
--- Sampled as fig2_gpu_f64.lua says: 20 ms samples, at least 7, then up to
+-- Sampled as fig2_gpu_f64.lua says: 20 ms samples, at least 6, then up to
 -- 20 (or 1 s a point) until the interval is within 0.5% of the median.
 local function sampled(decl)
   local s = profile == "tiny" and { iterations = 2, samples = 3, warmup = 0 }
-    or { iterations = "auto", min_batch_time = 0.02, samples = 7, target_rel_ci = 0.005,
+    or { iterations = "auto", min_batch_time = 0.02, samples = 6, target_rel_ci = 0.005,
          max_samples = 20, max_time = 1, warmup = 1 }
   for k, v in pairs(s) do decl[k] = v end
   return decl

@@ -15,9 +15,11 @@
 -- A sample is as many calls as last 20 ms (iterations = "auto"), whatever
 -- N is: the time per call is what is compared, and the figures show it
 -- times the article's 1000 calls. The points of one N are measured together
--- in rounds. At least 7 samples: 6 give the median's interval 95% coverage,
--- 7 give a growth claim's two ratios 97.5% each; then more, up to 20 or 1 s
--- of sampling a point, until the interval is within 0.5% of the median.
+-- in rounds. At least 6 samples (the median's interval then has 95%
+-- coverage); then more, up to 20 or 1 s of sampling a point, until the
+-- interval is within 0.5% of the median. A claim's two points go on until
+-- its paired ratio has its coverage (a growth's two ratios 97.5% each: 7
+-- rounds) and its precision, up to their max_samples.
 -- The tests' profile (tiny) takes 3 samples of 2 calls: no coverage claimed.
 
 local sizes = by_profile {
@@ -27,7 +29,7 @@ local sizes = by_profile {
 }
 local function sampled(decl)
   local s = profile == "tiny" and { iterations = 2, samples = 3, warmup = 0 }
-    or { iterations = "auto", min_batch_time = 0.02, samples = 7, target_rel_ci = 0.005,
+    or { iterations = "auto", min_batch_time = 0.02, samples = 6, target_rel_ci = 0.005,
          max_samples = 20, max_time = 1, warmup = 1 }
   for k, v in pairs(s) do decl[k] = v end
   return decl
