@@ -35,8 +35,11 @@ int npy_slot_lend(struct npy_slot *s, const char *name, char *err, size_t errlen
 {
     if (!s->busy || s->lent[0])
         return snprintf(err, errlen, "%s is not borrowed, or lent already", s->path), -1;
-    if (rename(s->path, name) != 0)
-        return snprintf(err, errlen, "cannot rename %s to %s: %s", s->path, name, strerror(errno)), -1;
+    if (rename(s->path, name) != 0) {
+        int e = errno;
+        s->stale = 1; /* its file may be gone: made afresh at the next take */
+        return snprintf(err, errlen, "cannot rename %s to %s: %s", s->path, name, strerror(e)), -1;
+    }
     snprintf(s->lent, sizeof s->lent, "%s", name);
     return 0;
 }

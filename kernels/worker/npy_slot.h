@@ -31,7 +31,8 @@ void npy_slot_init(struct npy_slot *s, const char *path);
 int npy_slot_take(struct npy_slot *s, enum kernel_dtype dtype, size_t rows, size_t cols,
                   char *err, size_t errlen);
 /* Renames a borrowed slot's file to name until npy_slot_back. Returns 0,
- * or -1 with why in err (the file still at rest). */
+ * or -1 with why in err: the slot is then stale (its file may be gone),
+ * dropped when given back and made afresh at the next take. */
 int npy_slot_lend(struct npy_slot *s, const char *name, char *err, size_t errlen);
 /* Ends a lend (nothing if none): the file at the lent name, if it is the
  * slot's own, goes back to rest; anything else there (a file the borrower

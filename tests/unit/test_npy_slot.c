@@ -199,9 +199,22 @@ static void test_not_reused(void)
     CHECK(npy_slot_take(&s, DTYPE_F32, 16, 0, err, sizeof err) == 0, "take: %s", err);
     CHECK(npy_slot_lend(&s, in_dir("no-such-dir/h3-out.npy", lent, sizeof lent), err, sizeof err) == -1 &&
           strstr(err, "cannot rename") && strstr(err, "no-such-dir/h3-out.npy"), "a lend that fails says so: %s", err);
-    CHECK(inode(path) != 0 && !s.lent[0], "and the file stays at rest");
+    CHECK(inode(path) != 0 && !s.lent[0] && s.stale, "and the file stays at rest, the slot stale");
     npy_slot_give(&s);
-    CHECK(s.map.base && inode(path) != 0, "kept");
+    CHECK(!s.map.base && inode(path) == 0, "dropped when given back");
+
+    /* its resting file removed by someone else: the lend fails, and the
+     * next take makes it afresh */
+    CHECK(npy_slot_take(&s, DTYPE_F32, 16, 0, err, sizeof err) == 0, "take: %s", err);
+    npy_slot_give(&s);
+    CHECK(unlink(path) == 0, "unlink %s", path);
+    CHECK(npy_slot_take(&s, DTYPE_F32, 16, 0, err, sizeof err) == 0, "take: %s", err);
+    in_dir("h4-out.npy", lent, sizeof lent);
+    CHECK(npy_slot_lend(&s, lent, err, sizeof err) == -1 && s.stale, "a lend of a gone file fails: %s", err);
+    npy_slot_give(&s);
+    CHECK(npy_slot_take(&s, DTYPE_F32, 16, 0, err, sizeof err) == 0 && inode(path) != 0, "made afresh: %s", err);
+    CHECK(npy_slot_lend(&s, lent, err, sizeof err) == 0, "and lent: %s", err);
+    npy_slot_give(&s);
     npy_slot_drop(&s);
 }
 
