@@ -371,6 +371,14 @@ end
 -- contains itself. `path` names the value ("experiment 'x': field 'n'");
 -- `open` holds the tables on the way down to v (depth of them). Shared
 -- tables are fine.
+-- A copy of v, plain data (check_plain): no metatables, no cycles.
+local function copy_plain(v)
+  if type(v) ~= "table" then return v end
+  local t = {}
+  for k, x in pairs(v) do t[copy_plain(k)] = copy_plain(x) end
+  return t
+end
+
 local function check_plain(where, path, v, open, depth)
   if type(v) ~= "table" then return end
   depth = (depth or 0) + 1
@@ -566,6 +574,8 @@ local function sandbox_env(profile, declared)
       fail(where, "claim '%s': field 'precision' must be %s, got %s", c.id, M.precision_expected,
            describe(c.precision))
     end
+    -- a copy, as checked: the script cannot change it after this call
+    c = copy_plain(c)
     c.line = tonumber(where:match(":(%d+): $")) or 0
     declared.claims[#declared.claims + 1] = c
   end

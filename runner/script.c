@@ -306,9 +306,9 @@ static char *dup_field(lua_State *L, const char *key)
  * strictly between 0 and 1, else -1. */
 static int get_fraction(lua_State *L, const char *key, double *v)
 {
-    int ok = 0;
     lua_getfield(L, -1, key);
-    *v = (double)lua_tonumberx(L, -1, &ok);
+    int ok = lua_type(L, -1) == LUA_TNUMBER; /* not a string that reads as one */
+    *v = ok ? (double)lua_tonumber(L, -1) : 0.0;
     lua_pop(L, 1);
     return ok && *v > 0 && *v < 1 ? 0 : -1;
 }

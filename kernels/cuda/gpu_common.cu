@@ -225,8 +225,8 @@ static int arena_reserve(size_t need)
 {
     if (arena.bytes >= need)
         return 0;
-    if (arena.pinned)
-        cudaHostUnregister(arena.base);
+    if (arena.pinned && cudaHostUnregister(arena.base) != cudaSuccess)
+        cudaGetLastError(); /* not left for a later launch's check to report */
     free(arena.base);
     arena.base = NULL;
     arena.bytes = 0;
