@@ -324,8 +324,9 @@ static size_t group_pairs(const struct experiment *e, const size_t *index, size_
 }
 
 /* Records in the provenance what a pair's rounds gave, as
- * claim_<id>_n<N> = "rounds R, ratio M [lo, hi], rel_ci X (target T): why",
- * R the rounds in which both points have a clean sample. */
+ * claim_<id>_n<N> = "rounds R, ratio M [lo, hi] at C coverage (wanted L),
+ * rel_ci X (target T): why", R the rounds in which both points have a clean
+ * sample: a pair is met at its level and precision both. */
 static void record_pair(struct outputs *out, const struct claim_pair *c, long n,
                         const struct stats_summary *r, const char *why)
 {
@@ -335,8 +336,9 @@ static void record_pair(struct outputs *out, const struct claim_pair *c, long n,
     if (key) {
         snprintf(key, len, "claim_%s_n%ld", c->claim, n);
         bad = r->count > 0
-                  ? provenance_setf(out->prov, key, "rounds %ld, ratio %.4g [%.4g, %.4g], rel_ci %.3g "
-                                    "(target %g): %s", r->count, r->median, r->ci_low, r->ci_high,
+                  ? provenance_setf(out->prov, key, "rounds %ld, ratio %.4g [%.4g, %.4g] at %.3g "
+                                    "coverage (wanted %g), rel_ci %.3g (target %g): %s", r->count,
+                                    r->median, r->ci_low, r->ci_high, r->ci_level, c->level,
                                     r->rel_ci, c->precision, why)
                   : provenance_setf(out->prov, key, "rounds 0 (target %g): %s", c->precision, why);
     }
