@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "kernel.h"
+#include "random.h"
 #include "reference.h"
 
 static void matvec_reference(const struct kernel_point *p, const void *a, const void *x,
@@ -103,6 +104,21 @@ double kernel_buffer_elements(const struct kernel_point *p, enum kernel_buffer b
     if (!op || (unsigned)b >= BUFFER_COUNT)
         return 0.0;
     return op->extent[b] == EXTENT_N2 ? n * n : op->extent[b] == EXTENT_N ? n : 0.0;
+}
+
+void kernel_draw_input(const struct kernel_point *p, enum kernel_buffer b, void *buf)
+{
+    static const enum random_stream stream[] = { [BUFFER_A] = STREAM_MATRIX, [BUFFER_X] = STREAM_X,
+                                                 [BUFFER_Y] = STREAM_Y };
+    if (buf && (b == BUFFER_A || b == BUFFER_X || b == BUFFER_Y))
+        random_fill(buf, p->dtype, (size_t)kernel_buffer_elements(p, b), p->seed, stream[b]);
+}
+
+void kernel_draw_inputs(const struct kernel_point *p, void *a, void *x, void *y)
+{
+    kernel_draw_input(p, BUFFER_A, a);
+    kernel_draw_input(p, BUFFER_X, x);
+    kernel_draw_input(p, BUFFER_Y, y);
 }
 
 int kernel_forms_product(const struct kernel_point *p, enum kernel_traffic t)

@@ -71,6 +71,12 @@ const char *kernel_traffic_name(enum kernel_traffic t);
 
 /* Elements of buffer b of the point (0 if the op has none). */
 double kernel_buffer_elements(const struct kernel_point *p, enum kernel_buffer b);
+/* Draws input b (BUFFER_A, BUFFER_X or BUFFER_Y; nothing for another) of
+ * the point into buf, from its seed and that input's own stream: the same
+ * array on every backend. */
+void kernel_draw_input(const struct kernel_point *p, enum kernel_buffer b, void *buf);
+/* Draws each of the point's inputs that is given (NULL: none). */
+void kernel_draw_inputs(const struct kernel_point *p, void *a, void *x, void *y);
 /* 1 if an impl of traffic t forms the op's product for this point. */
 int kernel_forms_product(const struct kernel_point *p, enum kernel_traffic t);
 /* FLOPs of one call, from the op's row. */

@@ -9,7 +9,6 @@
 
 #include "host.h"
 #include "parallel.h"
-#include "random.h"
 #include "reference.h"
 
 #define CPU_ALIGN 64
@@ -116,12 +115,7 @@ static void cpu_fill_ones(void *v, enum kernel_dtype dtype, size_t count)
 static void cpu_fill_inputs(struct cpu_state *s)
 {
     const struct kernel_point *p = &s->p;
-    if (s->a)
-        random_fill(s->a, p->dtype, (size_t)kernel_buffer_elements(p, BUFFER_A), p->seed, STREAM_MATRIX);
-    if (s->x)
-        random_fill(s->x, p->dtype, (size_t)kernel_buffer_elements(p, BUFFER_X), p->seed, STREAM_X);
-    if (s->y)
-        random_fill(s->y, p->dtype, (size_t)kernel_buffer_elements(p, BUFFER_Y), p->seed, STREAM_Y);
+    kernel_draw_inputs(p, s->a, s->x, s->y);
     if (s->ones)
         cpu_fill_ones(s->ones, p->dtype, (size_t)s->n);
 }

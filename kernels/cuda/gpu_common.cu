@@ -9,7 +9,6 @@
 #include <sys/mman.h>
 
 #include "host.h"
-#include "random.h"
 #include "reference.h"
 
 /* cuBLAS's workspace: NVIDIA recommends 32 MiB on Hopper. Setting it
@@ -293,19 +292,11 @@ static void host_give_back(struct gpu_state *st, int free_own)
     st->host_drawn = 0;
 }
 
-static void host_release(struct gpu_state *st) { host_give_back(st, 1); }
-
-/* Draws the inputs into the host buffers from the seed, as the CPU
- * backends do. */
+/* Draws the inputs into the host buffers from the seed, as every backend
+ * does. */
 static void host_draw(struct gpu_state *st)
 {
-    const struct kernel_point *p = &st->point;
-    if (st->h_a)
-        random_fill(st->h_a, p->dtype, (size_t)kernel_buffer_elements(p, BUFFER_A), p->seed, STREAM_MATRIX);
-    if (st->h_x)
-        random_fill(st->h_x, p->dtype, (size_t)kernel_buffer_elements(p, BUFFER_X), p->seed, STREAM_X);
-    if (st->h_y)
-        random_fill(st->h_y, p->dtype, (size_t)kernel_buffer_elements(p, BUFFER_Y), p->seed, STREAM_Y);
+    kernel_draw_inputs(&st->point, st->h_a, st->h_x, st->h_y);
     st->host_drawn = 1;
 }
 
@@ -338,7 +329,7 @@ void gpu_teardown(void *state)
             cudaEventDestroy(st->mark[i]);
     if (st->stream)
         cudaStreamDestroy(st->stream);
-    host_release(st);
+    host_give_back(st, 1);
     free(st);
 }
 

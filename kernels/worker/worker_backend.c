@@ -24,7 +24,6 @@
 #include "kernel.h"
 #include "npy.h"
 #include "npy_slot.h"
-#include "random.h"
 #include "reference.h"
 #include "worker_impls.h"
 #include "worker_proc.h"
@@ -76,15 +75,14 @@ struct worker_state {
     double per_call; /* seconds, the last measured; sets the limit of the next batch */
 };
 
-/* A point's inputs: each file's name (h<handle>-<name>.npy), its buffer,
- * the stream it is drawn from, and whether it is an n x n matrix. */
+/* A point's inputs: each file's name (h<handle>-<name>.npy), its buffer
+ * (kernel_draw_input draws it), and whether it is an n x n matrix. */
 static const struct worker_input {
     const char *name;
     enum kernel_buffer buffer;
-    enum random_stream stream;
     int square;
 } worker_inputs[3] = {
-    { "a", BUFFER_A, STREAM_MATRIX, 1 }, { "x", BUFFER_X, STREAM_X, 0 }, { "y", BUFFER_Y, STREAM_Y, 0 },
+    { "a", BUFFER_A, 1 }, { "x", BUFFER_X, 0 }, { "y", BUFFER_Y, 0 },
 };
 
 /* A message into err (KERNEL_ERR_LEN bytes), cut to fit. */
@@ -573,7 +571,7 @@ static struct worker_state *state_new(struct worker_live *w, const struct kernel
             state_free(s);
             return *status = file_status(e), NULL;
         }
-        random_fill(input_map(s, i)->data, p->dtype, count, p->seed, in->stream);
+        kernel_draw_input(p, in->buffer, input_map(s, i)->data);
     }
     return s;
 }
@@ -695,7 +693,7 @@ static int compare(struct worker_state *s, struct kernel_check *check, char *err
             status = (say(err, "out of host memory for n = %ld", s->p.n), KERNEL_NO_MEMORY);
             break;
         }
-        random_fill(again[i], s->p.dtype, count, s->p.seed, worker_inputs[i].stream);
+        kernel_draw_input(&s->p, worker_inputs[i].buffer, again[i]);
     }
     if (status == KERNEL_OK)
         status = kernel_op_check(&s->p, in[0], in[1], in[2], s->out, s->ref, check, err);
